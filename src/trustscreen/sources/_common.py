@@ -1,0 +1,159 @@
+"""Helpers every source module needs: strict decoding, CSV rows with line numbers, countries, dates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pycountry
+import yaml
+
+from trustscreen.errors import SourceError
+
+# Fields wider than this are not names or remarks but a broken file (an unclosed quote swallowing
+# the rest of the file, or hostile input); refuse them instead of storing megabytes in one field.
+MAX_FIELD_CHARS = 100_000
+csv.field_size_limit(MAX_FIELD_CHARS * 10)
+
+
+def read_bytes(path: Path) -> bytes:
+    if path.is_dir():
+        raise SourceError(str(path), "is a directory; expected a file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(str(path), "file not found") from None
+    except OSError as exc:
+        raise SourceError(str(path), f"cannot be read: {exc.strerror}") from None
+    if not data.strip(b"\x00\x1a \t\r\n\xef\xbb\xbf"):
+        raise SourceError(str(path), "file is empty; expected list records")
+    return data
+
+
+def decode(path: Path, data: bytes, encoding: str = "utf-8") -> str:
+    """Decode strictly: a wrong encoding is an error naming the line, never silent mojibake."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError(
+            str(path),
+            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid {encoding}; "
+            f"expected {encoding} text",
+            line=line,
+        ) from None
+    # U+FEFF byte-order mark and the DOS end-of-file byte OFAC still appends.
+    return text.lstrip("\ufeff").rstrip("\x1a")
+
+
+def csv_rows(path: Path, text: str, *, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number of the row's first line, fields)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
+    try:
+        for row in reader:
+            for index, value in enumerate(row):
+                if len(value) > MAX_FIELD_CHARS:
+                    raise SourceError(
+                        str(path),
+                        f"field is {len(value)} characters long; expected at most {MAX_FIELD_CHARS} "
+                        "(an unclosed quote?)",
+                        line=line,
+                        field=f"column {index + 1}",
+                    )
+            yield line, row
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise SourceError(str(path), f"malformed CSV: {exc}", line=reader.line_num) from None
+
+
+def clean(value: str | None, *, nulls: tuple[str, ...] = ()) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    if not value or value in nulls:
+        return None
+    return value
+
+
+def split_multi(value: str | None, sep: str = ";") -> list[str]:
+    if not value:
+        return []
+    return [part for part in (clean(p) for p in value.split(sep)) if part]
+
+
+@cache
+def _country_aliases() -> dict[str, str]:
+    text = resources.files("trustscreen.data.reference").joinpath("country_aliases.yaml").read_text("utf-8")
+    table: dict[str, str] = yaml.safe_load(text)
+    return {_country_key(name): code.upper() for name, code in table.items()}
+
+
+def _country_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+@cache
+def country_code(name: str | None) -> str | None:
+    """Map a country as official lists spell it ("China, People's Republic of", "Burma", "CN") to ISO alpha-2."""
+    if not name:
+        return None
+    key = _country_key(name)
+    if not key:
+        return None
+    aliases = _country_aliases()
+    if key in aliases:
+        return aliases[key]
+    try:
+        return str(pycountry.countries.lookup(name.strip()).alpha_2)
+    except LookupError:
+        return None
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y")
+
+
+def iso_date(value: str | None, formats: tuple[str, ...] = _DATE_FORMATS) -> str | None:
+    """Parse a full date in one of `formats`; return None when it is not one (callers keep the raw text)."""
+    value = clean(value)
+    if not value:
+        return None
+    for fmt in formats:
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def partial_date(value: str | None) -> str | None:
+    """Birth dates as lists give them: '12 Jan 1955', '1955', 'circa 1960', 'Jan 1955' → ISO (maybe partial)."""
+    value = clean(value)
+    if not value:
+        return None
+    full = iso_date(value)
+    if full:
+        return full
+    month_year = None
+    for fmt in ("%b %Y", "%B %Y", "%m/%Y", "%Y-%m"):
+        try:
+            month_year = datetime.strptime(value, fmt)
+            break
+        except ValueError:
+            continue
+    if month_year:
+        return f"{month_year.year:04d}-{month_year.month:02d}"
+    match = re.fullmatch(r"(?:circa|c\.|approximately|approx\.?)?\s*(\d{4})", value, flags=re.IGNORECASE)
+    if match:
+        return match.group(1)
+    return None
+
+
+def today() -> str:
+    return date.today().isoformat()

@@ -1,0 +1,1 @@
+"""Text handling: normalisation, scripts, transliteration, legal forms, phonetics. Knows nothing of lists."""
