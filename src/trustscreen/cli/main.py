@@ -1,0 +1,322 @@
+"""`trustscreen` command line: a thin shell over the library. Every read command takes --json."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+from trustscreen import catalog
+from trustscreen.errors import TrustscreenError
+from trustscreen.settings import database_url_from, load_settings
+from trustscreen.store import Store
+
+app = typer.Typer(
+    help="Screen counterparties, apps, carriers and suppliers against sanctions, export-control and "
+    "technology-trust lists.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+lists_app = typer.Typer(help="Load, inspect, compare and update lists.", no_args_is_help=True)
+entities_app = typer.Typer(help="Look at listed entities.", no_args_is_help=True)
+app.add_typer(lists_app, name="lists")
+app.add_typer(entities_app, name="entities")
+
+out = Console()
+err = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
+
+
+class _State:
+    db: str | None = None
+
+
+_state = _State()
+
+
+@app.callback()
+def _main(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL or SQLite file path (default: $TRUSTSCREEN_DB or the user data dir)."),
+    ] = None,
+) -> None:
+    _state.db = db
+
+
+def _open_store() -> Store:
+    settings = load_settings()
+    url = database_url_from(_state.db) if _state.db else settings.database_url
+    store = Store(url)
+    # The embedded default: the curated bundle is there from the first command on.
+    catalog.ensure_curated(store)
+    return store
+
+
+def _user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Errors a user can cause become one clear line on stderr and exit code 2, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except TrustscreenError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+# ---- lists -----------------------------------------------------------------------------------
+
+
+@lists_app.command("load")
+@_user_errors
+def lists_load(
+    path: Annotated[Path, typer.Argument(help="A list file, or a folder holding a file set (OFAC CSV).")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="Source format; detected from the file when unambiguous."),
+    ] = None,
+    as_of: Annotated[str | None, typer.Option(help="Date of the data (YYYY-MM-DD) when the file has none.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a list file as a new immutable version (same bytes twice: no-op)."""
+    store = _open_store()
+    with err.status(f"Loading {path} …", spinner="dots"):
+        result = catalog.load_path(store, path, fmt, as_of=as_of)
+    if as_json:
+        _print_json({"created": result.created, "version": result.version.to_dict()})
+        return
+    v = result.version
+    if result.created:
+        out.print(
+            f"Loaded [bold]{v.list_id}[/] version {v.version}: {v.entity_count} entities, "
+            f"{v.name_count} names, {v.listing_count} listings (as of {v.as_of or 'unknown'})."
+        )
+    else:
+        out.print(f"Unchanged: these bytes are already {v.list_id} version {v.version}; nothing written.")
+
+
+@lists_app.command("ls")
+@_user_errors
+def lists_ls(
+    all_versions: Annotated[bool, typer.Option("--all", help="Every version, not only the latest.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Loaded lists with their latest version, date and counts."""
+    store = _open_store()
+    versions = store.versions() if all_versions else store.latest_versions()
+    if as_json:
+        _print_json({"lists": [v.to_dict() for v in versions]})
+        return
+    from rich.table import Table
+
+    table = Table("list", "ver", "jurisdiction", "as of", "entities", "names", "listings", "format", "loaded")
+    for v in versions:
+        table.add_row(
+            v.list_id,
+            str(v.version),
+            v.jurisdiction or "",
+            v.as_of or "",
+            str(v.entity_count),
+            str(v.name_count),
+            str(v.listing_count),
+            v.source_format,
+            v.loaded_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    out.print(table)
+
+
+@lists_app.command("show")
+@_user_errors
+def lists_show(
+    list_id: Annotated[str, typer.Argument(help="List id, e.g. us-ofac-sdn (see `lists ls`).")],
+    version: Annotated[int | None, typer.Option(help="Version number (default: latest).")] = None,
+    limit: Annotated[int, typer.Option(help="How many entities to list.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """One list version: metadata, counts by kind and program, and its first entities."""
+    store = _open_store()
+    v = store.version(list_id, version)
+    kinds: Counter[str] = Counter()
+    programs: Counter[str] = Counter()
+    sample = []
+    for entity in store.entities(v.id):
+        kinds[entity.kind.value] += 1
+        for listing in entity.listings:
+            programs[listing.program or listing.list_id] += 1
+        if len(sample) < limit:
+            sample.append(entity)
+    if as_json:
+        _print_json(
+            {
+                "version": v.to_dict(),
+                "kinds": dict(kinds.most_common()),
+                "programs": dict(programs.most_common()),
+                "entities": [{"entity_id": e.id, "name": e.primary_name, "kind": e.kind.value} for e in sample],
+            }
+        )
+        return
+    out.print(f"[bold]{v.list_id}[/] — {v.title}")
+    out.print(
+        f"version {v.version} · as of {v.as_of or 'unknown'} · {v.jurisdiction or '-'} · {v.publisher} · "
+        f"format {v.source_format}\nsource {v.source_url or '-'} · licence {v.licence or '-'}\n"
+        f"sha256 {v.content_hash} · files {', '.join(v.files)}"
+    )
+    out.print("kinds: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
+    out.print("programs: " + ", ".join(f"{k} {n}" for k, n in programs.most_common(15)))
+    for entity in sample:
+        out.print(f"  {entity.id}  {entity.primary_name}  [dim]({entity.kind.value})[/]")
+
+
+@lists_app.command("diff")
+@_user_errors
+def lists_diff(
+    list_id: Annotated[str, typer.Argument(help="List id.")],
+    old: Annotated[int | None, typer.Argument(help="Older version (default: the one before the latest).")] = None,
+    new: Annotated[int | None, typer.Argument(help="Newer version (default: the latest).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Entities added, removed and changed (with the changed fields) between two versions."""
+    store = _open_store()
+    diff = store.diff(list_id, old, new)
+    if as_json:
+        _print_json(diff.to_dict())
+        return
+    out.print(
+        f"[bold]{list_id}[/] v{diff.old.version} → v{diff.new.version}: {len(diff.added)} added, "
+        f"{len(diff.removed)} removed, {len(diff.changed)} changed"
+    )
+    for entity in diff.added:
+        out.print(f"[green]+ {entity.id}  {entity.primary_name}[/]")
+    for entity in diff.removed:
+        out.print(f"[red]- {entity.id}  {entity.primary_name}[/]")
+    for change in diff.changed:
+        out.print(f"[yellow]~ {change.entity_id}  {change.name}[/]  ({', '.join(change.fields)})")
+
+
+@lists_app.command("update")
+@_user_errors
+def lists_update(
+    list_ids: Annotated[list[str] | None, typer.Argument(help="Official list ids (default: all).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Download official lists from their official URLs (TRUSTSCREEN_*_URL to override) and load them."""
+    store = _open_store()
+    settings = load_settings()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), console=err, transient=True
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def on_progress(name: str, received: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(name, total=total)
+            progress.update(tasks[name], completed=received)
+
+        outcomes = catalog.update(store, settings, list_ids or None, on_progress=on_progress)
+    if as_json:
+        _print_json(
+            {
+                "results": [
+                    {
+                        "list_id": o.list_id,
+                        "ok": o.error is None,
+                        "created": o.result.created if o.result else None,
+                        "version": o.result.version.to_dict() if o.result else None,
+                        "error": o.error,
+                    }
+                    for o in outcomes
+                ]
+            }
+        )
+    else:
+        for o in outcomes:
+            if o.result:
+                state = "new version" if o.result.created else "unchanged"
+                out.print(f"{o.list_id}: {state} {o.result.version.version} ({o.result.version.entity_count} entities)")
+            else:
+                err.print(f"[red]{o.list_id}: failed: {o.error}[/]", highlight=False)
+    if any(o.error for o in outcomes):
+        raise typer.Exit(1)
+
+
+# ---- entities and screening ------------------------------------------------------------------
+
+
+@entities_app.command("show")
+@_user_errors
+def entities_show(
+    entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. us-ofac-sdn:36.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Every stored field of one entity, with the list version it comes from."""
+    store = _open_store()
+    version, entity = store.entity(entity_id)
+    if as_json:
+        _print_json({"list": version.to_dict(), "entity": entity.to_dict()})
+        return
+    from trustscreen.cli.render import render_entity
+
+    out.print(render_entity(entity, version))
+
+
+@app.command("screen")
+@_user_errors
+def screen(
+    name: Annotated[str, typer.Argument(help="Name to screen (any script).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Screen a name against every loaded list."""
+    store = _open_store()
+    hits = store.find_by_name(name)
+    if as_json:
+        _print_json(
+            {
+                "query": {"name": name},
+                "matches": [
+                    {
+                        "entity_id": e.id,
+                        "name": e.primary_name,
+                        "kind": e.kind.value,
+                        "score": 1.0,
+                        "match": True,
+                        "list_id": v.list_id,
+                        "list_version": v.version,
+                        "listings": [l_dict for l_dict in e.to_dict().get("listings", [])],
+                        "explanation": "exact match on a folded name or alias",
+                    }
+                    for v, e in hits
+                ],
+            }
+        )
+        return
+    if not hits:
+        out.print(f"No listed name equals {name!r} (case, accents and punctuation ignored).")
+        return
+    from trustscreen.cli.render import render_listings
+
+    for v, e in hits:
+        out.print(f"[bold red]MATCH[/] {e.primary_name}  [dim]{e.id} · {v.list_id} v{v.version}[/]")
+        out.print(render_listings(e))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
