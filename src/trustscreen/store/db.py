@@ -274,14 +274,20 @@ class Store:
         latest = {v.id: v for v in self.latest_versions()}
         if not key or not latest:
             return []
+        # DISTINCT on the key columns only: PostgreSQL has no equality operator for JSON.
+        hits = (
+            sa.select(names.c.version_id, names.c.entity_id)
+            .where(names.c.lookup_key == key, names.c.version_id.in_(list(latest)))
+            .distinct()
+            .subquery()
+        )
         query = (
             sa.select(entities.c.version_id, entities.c.data)
             .join(
-                names,
-                sa.and_(names.c.version_id == entities.c.version_id, names.c.entity_id == entities.c.entity_id),
+                hits,
+                sa.and_(hits.c.version_id == entities.c.version_id, hits.c.entity_id == entities.c.entity_id),
             )
-            .where(names.c.lookup_key == key, names.c.version_id.in_(list(latest)))
-            .distinct()
+            .order_by(entities.c.entity_id)
         )
         with self.engine.connect() as conn:
             return [(latest[vid], Entity.from_dict(data)) for vid, data in conn.execute(query)]
