@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
 from trustscreen import catalog
-from trustscreen.errors import TrustscreenError
+from trustscreen.errors import ConfigError, TrustscreenError
 from trustscreen.settings import database_url_from, load_settings
 from trustscreen.store import Store
 
@@ -77,6 +77,16 @@ def _user_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def query_to_dict(query: Any) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "kind": query.kind.value if query.kind else None,
+        "countries": list(query.countries),
+        "birth_date": query.birth_date,
+        "identifiers": [{"scheme": i.scheme, "value": i.value} for i in query.identifiers],
+    }
 
 
 def _print_json(data: Any) -> None:
@@ -282,40 +292,95 @@ def entities_show(
 @_user_errors
 def screen(
     name: Annotated[str, typer.Argument(help="Name to screen (any script).")],
+    kind: Annotated[str | None, typer.Option(help="person, organization, vessel, aircraft, app, network, equipment.")] = None,
+    country: Annotated[list[str] | None, typer.Option(help="Country (ISO code or name); repeatable.")] = None,
+    dob: Annotated[str | None, typer.Option(help="Birth date YYYY[-MM[-DD]] (persons).")] = None,
+    ident: Annotated[list[str] | None, typer.Option("--id", help="Identifier [SCHEME:]VALUE; repeatable.")] = None,
+    list_ids: Annotated[list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Match threshold in [0, 1] (default 0.80).")] = None,
+    limit: Annotated[int, typer.Option(help="How many candidates to show.")] = 10,
     as_json: JsonOpt = False,
 ) -> None:
-    """Screen a name against every loaded list."""
+    """Screen a name (with optional kind, countries, birth date, identifiers) against the loaded lists."""
+    from trustscreen.cli.render import render_matches
+    from trustscreen.matching import Screener
+    from trustscreen.matching.queries import build_query
+
+    query = build_query(name, kind=kind, countries=country or [], dob=dob, identifiers=ident or [])
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise ConfigError(f"--threshold {threshold} is outside [0, 1]")
     store = _open_store()
-    hits = store.find_by_name(name)
+    screener = Screener.from_store(store, lists=list_ids or None)
+    matches = screener.screen(query, limit=limit, threshold=threshold)
+    used = screener.threshold if threshold is None else threshold
     if as_json:
         _print_json(
             {
-                "query": {"name": name},
-                "matches": [
-                    {
-                        "entity_id": e.id,
-                        "name": e.primary_name,
-                        "kind": e.kind.value,
-                        "score": 1.0,
-                        "match": True,
-                        "list_id": v.list_id,
-                        "list_version": v.version,
-                        "listings": [l_dict for l_dict in e.to_dict().get("listings", [])],
-                        "explanation": "exact match on a folded name or alias",
-                    }
-                    for v, e in hits
-                ],
+                "query": query_to_dict(query),
+                "threshold": used,
+                "lists": [v.to_dict() for v in screener.versions if v is not None],
+                "matches": [m.to_dict() for m in matches],
             }
         )
         return
-    if not hits:
-        out.print(f"No listed name equals {name!r} (case, accents and punctuation ignored).")
-        return
-    from trustscreen.cli.render import render_listings
+    out.print(render_matches(query.name, matches, used))
 
-    for v, e in hits:
-        out.print(f"[bold red]MATCH[/] {e.primary_name}  [dim]{e.id} · {v.list_id} v{v.version}[/]")
-        out.print(render_listings(e))
+
+@app.command("compare")
+@_user_errors
+def compare_names(
+    a: Annotated[str, typer.Argument(help="First name.")],
+    b: Annotated[str, typer.Argument(help="Second name.")],
+    kind: Annotated[str | None, typer.Option(help="person, organization, vessel …")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Match threshold (default 0.80).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score two names against each other and say why."""
+    from trustscreen.matching import DEFAULT_THRESHOLD, compare
+    from trustscreen.matching.queries import parse_kind
+
+    result = compare(a, b, kind=parse_kind(kind), threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    if as_json:
+        _print_json({"a": a, "b": b, **result.to_dict()})
+        return
+    verdict = "[bold red]MATCH[/]" if result.match else "[green]no match[/]"
+    out.print(f"{verdict}  score {result.score:.3f} (threshold {result.threshold:.2f})")
+    for feature in result.features:
+        out.print(f"  {feature.name:<20} {feature.delta:+.3f}  {feature.detail}")
+
+
+bench_app = typer.Typer(help="Quality and speed benchmarks.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("pairs")
+@_user_errors
+def bench_pairs(
+    path: Annotated[Path, typer.Argument(help="CSV with columns schema,name1,name2,is_match.")],
+    threshold: Annotated[float | None, typer.Option(help="Match threshold (default 0.80).")] = None,
+    split: Annotated[str, typer.Option(help="all, fit or holdout (a stable half of the rows).")] = "all",
+    errors: Annotated[int, typer.Option(help="Include up to N misclassified pairs in the output.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Precision, recall and F1 of the matcher on labelled name pairs."""
+    from trustscreen.bench import evaluate, read_pairs
+    from trustscreen.matching import DEFAULT_THRESHOLD
+
+    if split not in ("all", "fit", "holdout"):
+        raise ConfigError(f"--split {split!r}; expected all, fit or holdout")
+    result = evaluate(
+        read_pairs(path), threshold=DEFAULT_THRESHOLD if threshold is None else threshold, split=split, errors=errors
+    )
+    if as_json:
+        _print_json(result)
+        return
+    out.print(
+        f"{result['pairs']} pairs · precision {result['precision']:.3f} · recall {result['recall']:.3f} · "
+        f"F1 {result['f1']:.3f} · {result['pairs_per_s']} pairs/s (threshold {result['threshold']})"
+    )
+    for wrong in result.get("errors", []):
+        out.print(f"  line {wrong['line']}: {wrong['name1']!r} vs {wrong['name2']!r} "
+                  f"expected {wrong['is_match']} score {wrong['score']}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -6,6 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from trustscreen.matching.screener import Match
 from trustscreen.model import Entity
 from trustscreen.store import ListVersion
 
@@ -54,3 +55,31 @@ def render_entity(entity: Entity, version: ListVersion) -> Group:
     if entity.source_url:
         lines.append(Text(f"source: {entity.source_url} (as of {entity.as_of or 'unknown'})"))
     return Group(*lines, render_listings(entity))
+
+
+def render_matches(name: str, matches: list[Match], threshold: float) -> Group:
+    hits = [m for m in matches if m.match]
+    header = (
+        Text.from_markup(f"[bold red]{len(hits)} match(es)[/] for {name!r} (threshold {threshold:.2f})")
+        if hits
+        else Text.from_markup(f"[green]No match[/] for {name!r} at threshold {threshold:.2f}")
+    )
+    table = Table("score", "", "name", "matched on", "kind", "lists · programs · since", "why")
+    for m in matches:
+        listings = "; ".join(
+            " ".join(p for p in (l.list_id, l.program or "", l.listed_on or "", l.status or "") if p)
+            for l in m.entity.listings
+        )
+        why = "; ".join(f"{f.name} {f.delta:+.2f}" for f in m.features if f.name != "name" and f.delta)
+        name_feature = next((f for f in m.features if f.name == "name"), None)
+        detail = name_feature.detail if name_feature else ""
+        table.add_row(
+            f"{m.score:.3f}",
+            "[bold red]MATCH[/]" if m.match else "",
+            f"{m.entity.primary_name}\n[dim]{m.entity.id}[/]",
+            m.matched_name,
+            m.entity.kind.value,
+            listings,
+            f"{detail}{'; ' + why if why else ''}",
+        )
+    return Group(header, table)

@@ -1,0 +1,172 @@
+"""Align the tokens of two name forms and score the alignment (the name feature of the scorer).
+
+The score is a weighted coverage of both names: how much of the shorter name is explained by the
+longer (most of the evidence) and how much of the longer by the shorter (so a two-word name does not
+match a seven-word one on its own). Token weights make "china", "corp" or "al" count for little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from trustscreen.matching.forms import ABJADS, SYLLABIC, NameForm
+from trustscreen.matching.similarity import graded_edit_similarity, skeleton_similarity, token_similarity
+
+# Below this a token pair is not evidence of anything.
+MIN_TOKEN_SIMILARITY = 0.6
+SHORT_SIDE_SHARE = 0.65
+# An acronym stands for the whole name but says less than the name spelt out.
+ACRONYM_SIMILARITY = 0.9
+# Joined-string similarity counts only when near-identical (SiemensAG / Siemens AG).
+COMPACT_MIN = 0.9
+GENERIC_ONLY_DAMPING = 0.45
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    query: str
+    candidate: str
+    similarity: float
+    # exact, fuzzy, phonetic, variant, initial, skeleton, joined, acronym
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    score: float
+    query: NameForm
+    candidate: NameForm
+    pairs: tuple[TokenPair, ...]
+    unmatched_query: tuple[str, ...]
+    unmatched_candidate: tuple[str, ...]
+    method: str
+
+    def describe(self) -> str:
+        pairs = ", ".join(
+            f"{p.query}≈{p.candidate} ({p.similarity:.2f}{'' if p.how == 'exact' else ' ' + p.how})"
+            for p in self.pairs
+        )
+        extra = []
+        if self.unmatched_query:
+            extra.append(f"query only: {' '.join(self.unmatched_query)}")
+        if self.unmatched_candidate:
+            extra.append(f"list only: {' '.join(self.unmatched_candidate)}")
+        tail = f"; {'; '.join(extra)}" if extra else ""
+        return f"{self.method}: {pairs}{tail}"
+
+
+Weigher = Callable[[str], float]
+
+
+def _pair_how(a: str, b: str, sim: float, person: bool, cross: bool) -> str:
+    if a == b:
+        return "exact"
+    if len(a) == 1 or len(b) == 1:
+        return "initial"
+    if cross and sim == skeleton_similarity(a, b) and sim > token_similarity(a, b, person):
+        return "skeleton"
+    if graded_edit_similarity(a, b) >= sim:
+        return "fuzzy"
+    return "variant" if person and sim == 0.92 else "phonetic"
+
+
+def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool) -> Alignment:
+    cross = query.script != candidate.script and bool(
+        {query.script, candidate.script} & (ABJADS | SYLLABIC)
+    )
+    q_tokens, c_tokens = query.tokens, candidate.tokens
+    scored: list[tuple[float, int, int]] = []
+    for i, a in enumerate(q_tokens):
+        for j, b in enumerate(c_tokens):
+            sim = token_similarity(a, b, person)
+            if cross:
+                sim = max(sim, skeleton_similarity(a, b))
+            if sim >= MIN_TOKEN_SIMILARITY:
+                scored.append((sim, i, j))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    q_used: dict[int, float] = {}
+    c_used: dict[int, float] = {}
+    pairs: list[TokenPair] = []
+    for sim, i, j in scored:
+        if i in q_used or j in c_used:
+            continue
+        q_used[i] = c_used[j] = sim
+        pairs.append(TokenPair(q_tokens[i], c_tokens[j], sim, _pair_how(q_tokens[i], c_tokens[j], sim, person, cross)))
+    _join_split_words(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True)
+    _join_split_words(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False)
+
+    q_weights = [weight(t) for t in q_tokens]
+    c_weights = [weight(t) for t in c_tokens]
+    q_cov = sum(q_used.get(i, 0.0) * w for i, w in enumerate(q_weights)) / (sum(q_weights) or 1.0)
+    c_cov = sum(c_used.get(j, 0.0) * w for j, w in enumerate(c_weights)) / (sum(c_weights) or 1.0)
+    if len(q_tokens) <= len(c_tokens):
+        base = SHORT_SIDE_SHARE * q_cov + (1 - SHORT_SIDE_SHARE) * c_cov
+    else:
+        base = SHORT_SIDE_SHARE * c_cov + (1 - SHORT_SIDE_SHARE) * q_cov
+    # The weakest spelling difference caps the name: "Berkshire Halloway" is not "Berkshire Hathaway"
+    # however well "Berkshire" matches.
+    fuzzy = [p.similarity for p in pairs if p.how in ("fuzzy", "skeleton")]
+    if fuzzy:
+        base *= min(fuzzy) ** 0.5
+    matched_weight = sum(q_weights[i] for i in q_used)
+    if pairs and matched_weight <= 0.25 * len(q_used) + 1e-9:
+        base *= GENERIC_ONLY_DAMPING
+    method = "tokens"
+
+    compact_q, compact_c = query.compact, candidate.compact
+    if min(len(compact_q), len(compact_c)) >= 8 and compact_q != compact_c:
+        compact = graded_edit_similarity(compact_q, compact_c)
+        if compact >= COMPACT_MIN and compact * 0.97 > base:
+            base = compact * 0.97
+            method = "joined string"
+    elif compact_q == compact_c and len(compact_q) >= 4 and base < 0.98:
+        base = 0.98
+        method = "joined string"
+
+    acronym_score = _acronym_score(query, candidate, weight)
+    if acronym_score > base:
+        base = acronym_score
+        method = "acronym"
+    unmatched_q = tuple(t for i, t in enumerate(q_tokens) if i not in q_used)
+    unmatched_c = tuple(t for j, t in enumerate(c_tokens) if j not in c_used)
+    return Alignment(round(min(base, 1.0), 4), query, candidate, tuple(pairs), unmatched_q, unmatched_c, method)
+
+
+def _join_split_words(
+    left: tuple[str, ...],
+    right: tuple[str, ...],
+    left_used: dict[int, float],
+    right_used: dict[int, float],
+    pairs: list[TokenPair],
+    *,
+    query_side: bool,
+) -> None:
+    """'Goodwill' against 'Good Will': one token equal to two adjacent tokens of the other name."""
+    for i, token in enumerate(left):
+        if i in left_used or len(token) < 5:
+            continue
+        for j in range(len(right) - 1):
+            if j in right_used or j + 1 in right_used:
+                continue
+            sim = graded_edit_similarity(token, right[j] + right[j + 1])
+            if sim >= COMPACT_MIN:
+                left_used[i] = right_used[j] = right_used[j + 1] = sim
+                joined = f"{right[j]} {right[j + 1]}"
+                pair = TokenPair(token, joined, sim, "joined") if query_side else TokenPair(joined, token, sim, "joined")
+                pairs.append(pair)
+                break
+
+
+def _acronym_score(query: NameForm, candidate: NameForm, weight: Weigher) -> float:
+    """SMIC ↔ Semiconductor Manufacturing International Corporation, both ways."""
+    best = 0.0
+    for short, long in ((query, candidate), (candidate, query)):
+        if not long.acronym or len(long.acronym) < 3:
+            continue
+        for token in short.tokens:
+            if token == long.acronym:
+                rest = [weight(t) for t in short.tokens if t != token]
+                share = weight(token) / (weight(token) + sum(rest))
+                best = max(best, ACRONYM_SIMILARITY * (SHORT_SIDE_SHARE * share + (1 - SHORT_SIDE_SHARE)))
+    return best
