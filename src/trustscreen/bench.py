@@ -53,17 +53,31 @@ def read_pairs(path: Path) -> list[Pair]:
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
-        raise SourceError(str(path), f"missing column(s) {', '.join(missing)}; expected {','.join(REQUIRED)}", line=1)
+        raise SourceError(
+            str(path), f"missing column(s) {', '.join(missing)}; expected {','.join(REQUIRED)}", line=1
+        )
     pairs = []
     for line, row in enumerate(reader, start=2):
         label = (row["is_match"] or "").strip().lower()
         if label not in TRUE_VALUES | FALSE_VALUES:
-            raise SourceError(str(path), f"is_match {row['is_match']!r}; expected true or false", line=line, field="is_match")
+            raise SourceError(
+                str(path),
+                f"is_match {row['is_match']!r}; expected true or false",
+                line=line,
+                field="is_match",
+            )
         if not (row["name1"] or "").strip() or not (row["name2"] or "").strip():
             raise SourceError(str(path), "empty name", line=line, field="name1/name2")
         schema = (row["schema"] or "").strip().lower()
         pairs.append(
-            Pair(line, SCHEMA_KINDS.get(schema), row["name1"], row["name2"], label in TRUE_VALUES, row.get("case_group") or "")
+            Pair(
+                line,
+                SCHEMA_KINDS.get(schema),
+                row["name1"],
+                row["name2"],
+                label in TRUE_VALUES,
+                row.get("case_group") or "",
+            )
         )
     if not pairs:
         raise SourceError(str(path), "no pairs; expected at least one row after the header")
@@ -98,10 +112,16 @@ def evaluate(
         else:
             tn += 1
         if predicted != pair.is_match and len(wrong) < errors:
-            wrong.append({"line": pair.line, "name1": pair.name1, "name2": pair.name2, "is_match": pair.is_match, "score": score})
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            wrong.append(
+                {
+                    "line": pair.line,
+                    "name1": pair.name1,
+                    "name2": pair.name2,
+                    "is_match": pair.is_match,
+                    "score": score,
+                }
+            )
+    precision, recall, f1 = _prf(tp, fp, fn)
     result: dict[str, Any] = {
         "pairs": len(chosen),
         "split": split,
@@ -116,6 +136,26 @@ def evaluate(
         "seconds": round(elapsed, 4),
         "pairs_per_s": round(len(chosen) / elapsed, 1) if elapsed else None,
     }
+    groups: dict[str, list[int]] = {}
+    for pair, score in zip(chosen, scores, strict=True):
+        counts = groups.setdefault(pair.group or "all", [0, 0, 0, 0])
+        predicted = score >= threshold
+        counts[0 if predicted and pair.is_match else 1 if predicted else 2 if pair.is_match else 3] += 1
+    if len(groups) > 1:
+        result["groups"] = {
+            name: dict(
+                zip(("precision", "recall", "f1"), (round(x, 4) for x in _prf(c[0], c[1], c[2])), strict=True)
+            )
+            | {"pairs": sum(c)}
+            for name, c in sorted(groups.items())
+        }
     if errors:
         result["errors"] = wrong
     return result
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1

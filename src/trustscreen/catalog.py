@@ -23,9 +23,24 @@ from trustscreen.store.db import content_hash
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 
 
-def load_path(store: Store, path: Path, fmt: str | None = None, *, as_of: str | None = None) -> LoadResult:
+def load_path(
+    store: Store,
+    path: Path,
+    fmt: str | None = None,
+    *,
+    as_of: str | None = None,
+    mapping: str | None = None,
+    list_id: str | None = None,
+) -> LoadResult:
     """Parse fully first, then write in one transaction: a bad file never touches the store."""
-    parsed = sources.parse(path, fmt)
+    if fmt == "custom-csv" or mapping is not None:
+        from trustscreen.sources import custom_csv
+
+        parsed = custom_csv.parse(path, custom_csv.parse_mapping(mapping) if mapping else None, list_id)
+    else:
+        if list_id is not None:
+            raise ConfigError("--list-id applies only to --format custom-csv (official lists have fixed ids)")
+        parsed = sources.parse(path, fmt)
     if as_of:
         parsed = dataclasses.replace(parsed, info=dataclasses.replace(parsed.info, as_of=as_of))
     return store.load(parsed)

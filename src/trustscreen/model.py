@@ -134,7 +134,8 @@ class Entity:
         return self.names[0].value if self.names else self.id
 
     def to_dict(self) -> dict[str, Any]:
-        return _drop_empty(dataclasses.asdict(self))
+        data: dict[str, Any] = _drop_empty(dataclasses.asdict(self))
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entity:

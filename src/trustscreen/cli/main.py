@@ -16,7 +16,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
 from trustscreen import catalog
 from trustscreen.errors import ConfigError, TrustscreenError
+from trustscreen.model import Entity
 from trustscreen.settings import database_url_from, load_settings
+from trustscreen.sources._common import iso_date
 from trustscreen.store import Store
 
 app = typer.Typer(
@@ -50,7 +52,9 @@ _state = _State()
 def _main(
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database URL or SQLite file path (default: $TRUSTSCREEN_DB or the user data dir)."),
+        typer.Option(
+            "--db", help="Database URL or SQLite file path (default: $TRUSTSCREEN_DB or the user data dir)."
+        ),
     ] = None,
 ) -> None:
     _state.db = db
@@ -104,13 +108,26 @@ def lists_load(
         str | None,
         typer.Option("--format", "-f", help="Source format; detected from the file when unambiguous."),
     ] = None,
-    as_of: Annotated[str | None, typer.Option(help="Date of the data (YYYY-MM-DD) when the file has none.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Date of the data (YYYY-MM-DD) when the file has none.")
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            help='custom-csv column mapping, e.g. "name=Company Name,aliases=AKA,country=Country,id=Ref".'
+        ),
+    ] = None,
+    list_id: Annotated[
+        str | None, typer.Option(help="List id for a custom-csv list (default: from the file name).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Load a list file as a new immutable version (same bytes twice: no-op)."""
+    if as_of is not None and iso_date(as_of, ("%Y-%m-%d",)) is None:
+        raise ConfigError(f"--as-of {as_of!r}; expected a date YYYY-MM-DD")
     store = _open_store()
     with err.status(f"Loading {path} …", spinner="dots"):
-        result = catalog.load_path(store, path, fmt, as_of=as_of)
+        result = catalog.load_path(store, path, fmt, as_of=as_of, mapping=mapping, list_id=list_id)
     if as_json:
         _print_json({"created": result.created, "version": result.version.to_dict()})
         return
@@ -167,7 +184,7 @@ def lists_show(
     v = store.version(list_id, version)
     kinds: Counter[str] = Counter()
     programs: Counter[str] = Counter()
-    sample = []
+    sample: list[Entity] = []
     for entity in store.entities(v.id):
         kinds[entity.kind.value] += 1
         for listing in entity.listings:
@@ -180,7 +197,9 @@ def lists_show(
                 "version": v.to_dict(),
                 "kinds": dict(kinds.most_common()),
                 "programs": dict(programs.most_common()),
-                "entities": [{"entity_id": e.id, "name": e.primary_name, "kind": e.kind.value} for e in sample],
+                "entities": [
+                    {"entity_id": e.id, "name": e.primary_name, "kind": e.kind.value} for e in sample
+                ],
             }
         )
         return
@@ -200,7 +219,9 @@ def lists_show(
 @_user_errors
 def lists_diff(
     list_id: Annotated[str, typer.Argument(help="List id.")],
-    old: Annotated[int | None, typer.Argument(help="Older version (default: the one before the latest).")] = None,
+    old: Annotated[
+        int | None, typer.Argument(help="Older version (default: the one before the latest).")
+    ] = None,
     new: Annotated[int | None, typer.Argument(help="Newer version (default: the latest).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -261,7 +282,9 @@ def lists_update(
         for o in outcomes:
             if o.result:
                 state = "new version" if o.result.created else "unchanged"
-                out.print(f"{o.list_id}: {state} {o.result.version.version} ({o.result.version.entity_count} entities)")
+                out.print(
+                    f"{o.list_id}: {state} {o.result.version.version} ({o.result.version.entity_count} entities)"
+                )
             else:
                 err.print(f"[red]{o.list_id}: failed: {o.error}[/]", highlight=False)
     if any(o.error for o in outcomes):
@@ -292,11 +315,17 @@ def entities_show(
 @_user_errors
 def screen(
     name: Annotated[str, typer.Argument(help="Name to screen (any script).")],
-    kind: Annotated[str | None, typer.Option(help="person, organization, vessel, aircraft, app, network, equipment.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="person, organization, vessel, aircraft, app, network, equipment.")
+    ] = None,
     country: Annotated[list[str] | None, typer.Option(help="Country (ISO code or name); repeatable.")] = None,
     dob: Annotated[str | None, typer.Option(help="Birth date YYYY[-MM[-DD]] (persons).")] = None,
-    ident: Annotated[list[str] | None, typer.Option("--id", help="Identifier [SCHEME:]VALUE; repeatable.")] = None,
-    list_ids: Annotated[list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")] = None,
+    ident: Annotated[
+        list[str] | None, typer.Option("--id", help="Identifier [SCHEME:]VALUE; repeatable.")
+    ] = None,
+    list_ids: Annotated[
+        list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")
+    ] = None,
     threshold: Annotated[float | None, typer.Option(help="Match threshold in [0, 1] (default 0.80).")] = None,
     limit: Annotated[int, typer.Option(help="How many candidates to show.")] = 10,
     as_json: JsonOpt = False,
@@ -339,7 +368,9 @@ def compare_names(
     from trustscreen.matching import DEFAULT_THRESHOLD, compare
     from trustscreen.matching.queries import parse_kind
 
-    result = compare(a, b, kind=parse_kind(kind), threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    result = compare(
+        a, b, kind=parse_kind(kind), threshold=DEFAULT_THRESHOLD if threshold is None else threshold
+    )
     if as_json:
         _print_json({"a": a, "b": b, **result.to_dict()})
         return
@@ -369,7 +400,10 @@ def bench_pairs(
     if split not in ("all", "fit", "holdout"):
         raise ConfigError(f"--split {split!r}; expected all, fit or holdout")
     result = evaluate(
-        read_pairs(path), threshold=DEFAULT_THRESHOLD if threshold is None else threshold, split=split, errors=errors
+        read_pairs(path),
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        split=split,
+        errors=errors,
     )
     if as_json:
         _print_json(result)
@@ -379,8 +413,10 @@ def bench_pairs(
         f"F1 {result['f1']:.3f} · {result['pairs_per_s']} pairs/s (threshold {result['threshold']})"
     )
     for wrong in result.get("errors", []):
-        out.print(f"  line {wrong['line']}: {wrong['name1']!r} vs {wrong['name2']!r} "
-                  f"expected {wrong['is_match']} score {wrong['score']}")
+        out.print(
+            f"  line {wrong['line']}: {wrong['name1']!r} vs {wrong['name2']!r} "
+            f"expected {wrong['is_match']} score {wrong['score']}"
+        )
 
 
 def main() -> None:  # pragma: no cover - console entry point

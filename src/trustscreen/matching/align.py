@@ -72,9 +72,7 @@ def _pair_how(a: str, b: str, sim: float, person: bool, cross: bool) -> str:
 
 
 def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool) -> Alignment:
-    cross = query.script != candidate.script and bool(
-        {query.script, candidate.script} & (ABJADS | SYLLABIC)
-    )
+    cross = query.script != candidate.script and bool({query.script, candidate.script} & (ABJADS | SYLLABIC))
     q_tokens, c_tokens = query.tokens, candidate.tokens
     scored: list[tuple[float, int, int]] = []
     for i, a in enumerate(q_tokens):
@@ -92,7 +90,9 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
         if i in q_used or j in c_used:
             continue
         q_used[i] = c_used[j] = sim
-        pairs.append(TokenPair(q_tokens[i], c_tokens[j], sim, _pair_how(q_tokens[i], c_tokens[j], sim, person, cross)))
+        pairs.append(
+            TokenPair(q_tokens[i], c_tokens[j], sim, _pair_how(q_tokens[i], c_tokens[j], sim, person, cross))
+        )
     _join_split_words(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True)
     _join_split_words(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False)
 
@@ -130,7 +130,9 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
         method = "acronym"
     unmatched_q = tuple(t for i, t in enumerate(q_tokens) if i not in q_used)
     unmatched_c = tuple(t for j, t in enumerate(c_tokens) if j not in c_used)
-    return Alignment(round(min(base, 1.0), 4), query, candidate, tuple(pairs), unmatched_q, unmatched_c, method)
+    return Alignment(
+        round(min(base, 1.0), 4), query, candidate, tuple(pairs), unmatched_q, unmatched_c, method
+    )
 
 
 def _join_split_words(
@@ -153,7 +155,11 @@ def _join_split_words(
             if sim >= COMPACT_MIN:
                 left_used[i] = right_used[j] = right_used[j + 1] = sim
                 joined = f"{right[j]} {right[j + 1]}"
-                pair = TokenPair(token, joined, sim, "joined") if query_side else TokenPair(joined, token, sim, "joined")
+                pair = (
+                    TokenPair(token, joined, sim, "joined")
+                    if query_side
+                    else TokenPair(joined, token, sim, "joined")
+                )
                 pairs.append(pair)
                 break
 

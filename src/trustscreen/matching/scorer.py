@@ -114,16 +114,24 @@ def score_entity(
     return Scored(score, matched, alignment, tuple(features))
 
 
-def _identifier_feature(query: Query, entity: Entity, alignment: Alignment | None, _: NameKind | None) -> Feature | None:
+def _identifier_feature(
+    query: Query, entity: Entity, alignment: Alignment | None, _: NameKind | None
+) -> Feature | None:
     if not query.identifiers or not entity.identifiers:
         return None
-    listed = {normalize_identifier(i.value): i for i in entity.identifiers if len(normalize_identifier(i.value)) >= 4}
+    listed = {
+        normalize_identifier(i.value): i
+        for i in entity.identifiers
+        if len(normalize_identifier(i.value)) >= 4
+    }
     for ident in query.identifiers:
         hit = listed.get(normalize_identifier(ident.value))
         if hit is not None:
             base = alignment.score if alignment else 0.0
             delta = max(0.0, IDENTIFIER_EQUAL_FLOOR - base)
-            return Feature("identifier_equal", delta, f"{hit.scheme} {hit.value} equals the query's identifier")
+            return Feature(
+                "identifier_equal", delta, f"{hit.scheme} {hit.value} equals the query's identifier"
+            )
     return None
 
 
@@ -133,7 +141,9 @@ def _entity_countries(entity: Entity) -> set[str]:
     return found
 
 
-def _country_feature(query: Query, entity: Entity, _a: Alignment | None, _k: NameKind | None) -> Feature | None:
+def _country_feature(
+    query: Query, entity: Entity, _a: Alignment | None, _k: NameKind | None
+) -> Feature | None:
     if not query.countries:
         return None
     wanted = {country_code(c) or c.upper() for c in query.countries}
@@ -154,12 +164,16 @@ def _birth_feature(query: Query, entity: Entity, _a: Alignment | None, _k: NameK
         return None
     year = query.birth_date[:4]
     if query.birth_date in entity.birth_dates and len(query.birth_date) == 10:
-        return Feature("birth_date_equal", BIRTH_DATE_EQUAL, f"birth date {query.birth_date} equals a listed one")
+        return Feature(
+            "birth_date_equal", BIRTH_DATE_EQUAL, f"birth date {query.birth_date} equals a listed one"
+        )
     years = {d[:4] for d in entity.birth_dates if d[:4].isdigit()}
     if not years or not year.isdigit():
         return None
     if any(abs(int(year) - int(y)) <= 1 for y in years):
-        return Feature("birth_year_close", 0.0, f"birth year {year} within a year of {', '.join(sorted(years))}")
+        return Feature(
+            "birth_year_close", 0.0, f"birth year {year} within a year of {', '.join(sorted(years))}"
+        )
     return Feature(
         "birth_year_mismatch", BIRTH_YEAR_MISMATCH, f"birth year {year} vs listed {', '.join(sorted(years))}"
     )
@@ -170,17 +184,23 @@ def _kind_feature(query: Query, entity: Entity, _a: Alignment | None, _k: NameKi
         return None
     person_q, person_e = query.kind is EntityKind.PERSON, entity.kind is EntityKind.PERSON
     if person_q != person_e:
-        return Feature("kind_mismatch", KIND_MISMATCH, f"query is {query.kind.value}, listed is {entity.kind.value}")
+        return Feature(
+            "kind_mismatch", KIND_MISMATCH, f"query is {query.kind.value}, listed is {entity.kind.value}"
+        )
     return None
 
 
-def _weak_alias_feature(_q: Query, _e: Entity, alignment: Alignment | None, kind: NameKind | None) -> Feature | None:
+def _weak_alias_feature(
+    _q: Query, _e: Entity, alignment: Alignment | None, kind: NameKind | None
+) -> Feature | None:
     if kind is NameKind.WEAK_ALIAS:
         return Feature("weak_alias", WEAK_ALIAS, "best name is a weak a.k.a. (too broad to rely on alone)")
     return None
 
 
-def _short_name_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
+def _short_name_feature(
+    _q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None
+) -> Feature | None:
     if alignment is None or alignment.method == "acronym":
         return None
     q = alignment.query.tokens

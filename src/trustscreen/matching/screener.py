@@ -93,7 +93,9 @@ class Screener:
         self.index.finish()
 
     @classmethod
-    def from_store(cls, store: Store, *, lists: Iterable[str] | None = None, threshold: float = DEFAULT_THRESHOLD) -> Screener:
+    def from_store(
+        cls, store: Store, *, lists: Iterable[str] | None = None, threshold: float = DEFAULT_THRESHOLD
+    ) -> Screener:
         wanted = set(lists) if lists else None
         versions = [v for v in store.latest_versions() if wanted is None or v.list_id in wanted]
         return cls(((v, e) for v in versions for e in store.entities(v.id)), threshold=threshold)
@@ -124,7 +126,14 @@ class Screener:
                 continue
             scored = score_entity(query, forms, item.entity, item.forms, self.index.weigher)
             matches.append(
-                Match(item.entity, scored.score, scored.score >= cutoff, scored.matched_name, scored.features, version)
+                Match(
+                    item.entity,
+                    scored.score,
+                    scored.score >= cutoff,
+                    scored.matched_name,
+                    scored.features,
+                    version,
+                )
             )
         matches.sort(key=lambda m: (-m.score, m.entity.id))
         return matches[:limit]

@@ -158,8 +158,11 @@ class Store:
                 "listing_count": sum(len(e.listings) for e in parsed.entities),
                 "files": [str(Path(p).name) for p in parsed.files],
             }
-            version_id = conn.execute(sa.insert(list_versions).values(**row)).inserted_primary_key[0]
-            self._insert_entities(conn, int(version_id), parsed.entities)
+            inserted = conn.execute(sa.insert(list_versions).values(**row)).inserted_primary_key
+            if inserted is None:  # pragma: no cover - every supported dialect returns the key
+                raise StoreError("database did not return the new list version's id")
+            version_id = int(inserted[0])
+            self._insert_entities(conn, version_id, parsed.entities)
             stored = conn.execute(sa.select(list_versions).where(list_versions.c.id == version_id)).one()
             return LoadResult(_version_from_row(stored._mapping), created=True)
 
@@ -227,7 +230,11 @@ class Store:
         )
 
     def entities(self, version_id: int) -> Iterator[Entity]:
-        query = sa.select(entities.c.data).where(entities.c.version_id == version_id).order_by(entities.c.entity_id)
+        query = (
+            sa.select(entities.c.data)
+            .where(entities.c.version_id == version_id)
+            .order_by(entities.c.entity_id)
+        )
         with self.engine.connect() as conn:
             for (data,) in conn.execute(query):
                 yield Entity.from_dict(data)
