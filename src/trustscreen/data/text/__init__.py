@@ -1,0 +1,1 @@
+"""YAML tables for trustscreen.text (legal forms, abbreviations, stopwords, name variants, surnames)."""
