@@ -27,7 +27,13 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def _row(group: str, a: str, b: str, match: bool) -> dict[str, str]:
-    return {"schema": "Person", "name1": a, "name2": b, "is_match": "true" if match else "false", "case_group": group}
+    return {
+        "schema": "Person",
+        "name1": a,
+        "name2": b,
+        "is_match": "true" if match else "false",
+        "case_group": group,
+    }
 
 
 def watchman_pairs(data: Path) -> list[dict[str, str]]:
@@ -73,7 +79,14 @@ def wikidata_full_names(data: Path, per_script: int, rng: random.Random) -> list
             names.append((f"{first_l.title()} {last_l.title()}", f"{first_s}{joiner}{last_s}"))
         for i, (latin, native) in enumerate(names):
             pairs.append(_row(f"wikidata_{script}", native, latin, True))
-            pairs.append(_row(f"wikidata_{script}", native, names[(i + 1 + rng.randrange(len(names) - 1)) % len(names)][0], False))
+            pairs.append(
+                _row(
+                    f"wikidata_{script}",
+                    native,
+                    names[(i + 1 + rng.randrange(len(names) - 1)) % len(names)][0],
+                    False,
+                )
+            )
     hebrew = []
     for line in (folder / "wd_hebrew.tsv").read_text("utf-8").splitlines():
         parts = line.split("\t")
@@ -83,7 +96,14 @@ def wikidata_full_names(data: Path, per_script: int, rng: random.Random) -> list
     hebrew = hebrew[:per_script]
     for i, (latin, native) in enumerate(hebrew):
         pairs.append(_row("wikidata_hebrew", native, latin, True))
-        pairs.append(_row("wikidata_hebrew", native, hebrew[(i + 1 + rng.randrange(len(hebrew) - 1)) % len(hebrew)][0], False))
+        pairs.append(
+            _row(
+                "wikidata_hebrew",
+                native,
+                hebrew[(i + 1 + rng.randrange(len(hebrew) - 1)) % len(hebrew)][0],
+                False,
+            )
+        )
     return pairs
 
 

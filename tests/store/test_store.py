@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from trustscreen.errors import StoreError
-from trustscreen.model import Entity, EntityKind, Listing, ListInfo, Name, NameKind, ParsedList
+from trustscreen.model import Entity, EntityKind, ListInfo, Listing, Name, NameKind, ParsedList
 from trustscreen.store import Store
 
 
@@ -21,7 +21,9 @@ def _parsed(tmp_path: Path, entities: list[Entity], content: str, list_id: str =
 
 def _org(entity_id: str, name: str, *aliases: str, program: str = "P1") -> Entity:
     names = (Name(name), *(Name(a, NameKind.ALIAS) for a in aliases))
-    return Entity(entity_id, EntityKind.ORGANIZATION, names, listings=(Listing("test-list", program=program),))
+    return Entity(
+        entity_id, EntityKind.ORGANIZATION, names, listings=(Listing("test-list", program=program),)
+    )
 
 
 def _snapshot(store: Store) -> list[tuple[object, ...]]:
@@ -33,7 +35,9 @@ def _snapshot(store: Store) -> list[tuple[object, ...]]:
 
 
 def test_load_creates_a_version_with_counts(store: Store, tmp_path: Path) -> None:
-    parsed = _parsed(tmp_path, [_org("t:1", "Huawei Technologies Co., Ltd.", "华为"), _org("t:2", "ZTE")], "a")
+    parsed = _parsed(
+        tmp_path, [_org("t:1", "Huawei Technologies Co., Ltd.", "华为"), _org("t:2", "ZTE")], "a"
+    )
     result = store.load(parsed)
     assert result.created
     version = result.version
@@ -120,7 +124,11 @@ def test_entity_round_trips_every_field(store: Store, tmp_path: Path) -> None:
         "t:9",
         EntityKind.PERSON,
         (Name("Michael R. Pompeo"), Name("蓬佩奥", NameKind.NATIVE, "Hani", "zh")),
-        listings=(Listing("cn-mfa", "countermeasures", "CN", "2021-01-20", status="active", source_url="https://x.cn/"),),
+        listings=(
+            Listing(
+                "cn-mfa", "countermeasures", "CN", "2021-01-20", status="active", source_url="https://x.cn/"
+            ),
+        ),
         identifiers=(Identifier("passport", "123", "US"),),
         addresses=(Address(city="Washington", country="US"),),
         countries=("US",),
