@@ -21,6 +21,7 @@ ACRONYM_SIMILARITY = 0.9
 # Joined-string similarity counts only when near-identical (SiemensAG / Siemens AG).
 COMPACT_MIN = 0.9
 GENERIC_ONLY_DAMPING = 0.45
+INITIALS_SIMILARITY = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,12 @@ class Alignment:
     unmatched_query: tuple[str, ...]
     unmatched_candidate: tuple[str, ...]
     method: str
+    # Aligned tokens appear in an order that is neither the same nor a rotation (surname first):
+    # "Ahmad bin Hasan" vs "Hasan bin Ahmad" are father and son, not one person.
+    order_conflict: bool = False
+    # Heaviest unmatched token on each side: when both are real name parts, the names disagree
+    # ("al-Rawi" vs "al-Tikriti") rather than one being a fuller form of the other.
+    unmatched_weight: tuple[float, float] = (0.0, 0.0)
 
     def describe(self) -> str:
         pairs = ", ".join(
@@ -86,15 +93,19 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
     q_used: dict[int, float] = {}
     c_used: dict[int, float] = {}
     pairs: list[TokenPair] = []
+    positions: list[tuple[int, int]] = []
     for sim, i, j in scored:
         if i in q_used or j in c_used:
             continue
         q_used[i] = c_used[j] = sim
+        positions.append((i, j))
         pairs.append(
             TokenPair(q_tokens[i], c_tokens[j], sim, _pair_how(q_tokens[i], c_tokens[j], sim, person, cross))
         )
     _join_split_words(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True)
     _join_split_words(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False)
+    _initials_runs(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True)
+    _initials_runs(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False)
 
     q_weights = [weight(t) for t in q_tokens]
     c_weights = [weight(t) for t in c_tokens]
@@ -104,17 +115,14 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
         base = SHORT_SIDE_SHARE * q_cov + (1 - SHORT_SIDE_SHARE) * c_cov
     else:
         base = SHORT_SIDE_SHARE * c_cov + (1 - SHORT_SIDE_SHARE) * q_cov
-    # The weakest spelling difference caps the name: "Berkshire Halloway" is not "Berkshire Hathaway"
-    # however well "Berkshire" matches.
-    fuzzy = [p.similarity for p in pairs if p.how in ("fuzzy", "skeleton")]
-    if fuzzy:
-        base *= min(fuzzy) ** 0.5
     matched_weight = sum(q_weights[i] for i in q_used)
     if pairs and matched_weight <= 0.25 * len(q_used) + 1e-9:
         base *= GENERIC_ONLY_DAMPING
     method = "tokens"
 
     compact_q, compact_c = query.compact, candidate.compact
+    if compact_q != compact_c and query.compact_with_legal_form == candidate.compact_with_legal_form:
+        compact_q = compact_c = query.compact_with_legal_form
     if min(len(compact_q), len(compact_c)) >= 8 and compact_q != compact_c:
         compact = graded_edit_similarity(compact_q, compact_c)
         if compact >= COMPACT_MIN and compact * 0.97 > base:
@@ -124,6 +132,8 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
         base = 0.98
         method = "joined string"
 
+    if query.script == candidate.script and query.script in SYLLABIC:
+        base = min(base, _same_script_cap(query.original, candidate.original))
     acronym_score = _acronym_score(query, candidate, weight)
     if acronym_score > base:
         base = acronym_score
@@ -131,8 +141,35 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
     unmatched_q = tuple(t for i, t in enumerate(q_tokens) if i not in q_used)
     unmatched_c = tuple(t for j, t in enumerate(c_tokens) if j not in c_used)
     return Alignment(
-        round(min(base, 1.0), 4), query, candidate, tuple(pairs), unmatched_q, unmatched_c, method
+        round(min(base, 1.0), 4),
+        query,
+        candidate,
+        tuple(pairs),
+        unmatched_q,
+        unmatched_c,
+        method,
+        order_conflict=person and _patronym_conflict(q_tokens, c_tokens, positions),
+        unmatched_weight=(
+            max((q_weights[i] for i in range(len(q_tokens)) if i not in q_used), default=0.0),
+            max((c_weights[j] for j in range(len(c_tokens)) if j not in c_used), default=0.0),
+        ),
     )
+
+
+# "son of" / "daughter of" words: the name after one is the father's, so it may not swap places.
+PATRONYMIC_CONNECTORS = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "bte", "bn"})
+
+
+def _patronym_conflict(q: tuple[str, ...], c: tuple[str, ...], positions: list[tuple[int, int]]) -> bool:
+    """True when a name that follows 'bin' in one name is not the one following 'bin' in the other."""
+    mapping = dict(positions)
+    for i, token in enumerate(q[:-1]):
+        if token not in PATRONYMIC_CONNECTORS or i + 1 not in mapping:
+            continue
+        j = mapping[i + 1]
+        if j == 0 or c[j - 1] not in PATRONYMIC_CONNECTORS:
+            return True
+    return False
 
 
 def _join_split_words(
@@ -164,14 +201,58 @@ def _join_split_words(
                 break
 
 
+def _initials_runs(
+    left: tuple[str, ...],
+    right: tuple[str, ...],
+    left_used: dict[int, float],
+    right_used: dict[int, float],
+    pairs: list[TokenPair],
+    *,
+    query_side: bool,
+) -> None:
+    """'JC' against 'Jean Claude', 'US' against 'United States': a short token spelling the initials
+    of adjacent tokens of the other name."""
+    for i, token in enumerate(left):
+        if i in left_used or not 2 <= len(token) <= 4 or not token.isalpha():
+            continue
+        span = len(token)
+        for j in range(len(right) - span + 1):
+            window = range(j, j + span)
+            if any(k in right_used for k in window):
+                continue
+            if "".join(right[k][0] for k in window) == token:
+                left_used[i] = INITIALS_SIMILARITY
+                for k in window:
+                    right_used[k] = INITIALS_SIMILARITY
+                joined = " ".join(right[k] for k in window)
+                pair = (
+                    TokenPair(token, joined, INITIALS_SIMILARITY, "initials")
+                    if query_side
+                    else TokenPair(joined, token, INITIALS_SIMILARITY, "initials")
+                )
+                pairs.append(pair)
+                break
+
+
+def _same_script_cap(a: str, b: str) -> float:
+    """Two CJK names of the same length that differ in one character are two names (习近平 / 习近朋),
+    even when their romanisations coincide (김정은 / 김종은 in McCune-Reischauer)."""
+    a_chars = [c for c in a if c.isalpha()]
+    b_chars = [c for c in b if c.isalpha()]
+    if a_chars == b_chars or len(a_chars) != len(b_chars) or len(a_chars) > 6:
+        return 1.0
+    differing = sum(1 for x, y in zip(a_chars, b_chars, strict=True) if x != y)
+    return 0.5 if differing else 1.0
+
+
 def _acronym_score(query: NameForm, candidate: NameForm, weight: Weigher) -> float:
     """SMIC ↔ Semiconductor Manufacturing International Corporation, both ways."""
     best = 0.0
     for short, long in ((query, candidate), (candidate, query)):
-        if not long.acronym or len(long.acronym) < 3:
+        if not long.acronyms or len(long.tokens) < 2:
             continue
         for token in short.tokens:
-            if token == long.acronym:
+            if token in long.acronyms:
                 rest = [weight(t) for t in short.tokens if t != token]
                 share = weight(token) / (weight(token) + sum(rest))
                 best = max(best, ACRONYM_SIMILARITY * (SHORT_SIDE_SHARE * share + (1 - SHORT_SIDE_SHARE)))

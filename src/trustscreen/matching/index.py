@@ -75,8 +75,7 @@ class NameIndex:
                 if token not in seen_tokens:
                     seen_tokens.add(token)
                     keys.update(token_keys(token))
-            if form.acronym:
-                keys.add(("a", form.acronym))
+            keys.update(("a", short) for short in form.acronyms)
         for key in keys:
             self._postings[key].append(position)
         for token in seen_tokens:
@@ -128,8 +127,8 @@ class NameIndex:
                             best_for_token[position] = key_weight
                 for position, value_ in best_for_token.items():
                     per_form[position] += value_
-            if form.acronym:
-                for position in self._postings.get(("t", form.acronym), ()):
+            for short in form.acronyms:
+                for position in self._postings.get(("t", short), ()):
                     per_form[position] += 1.0
             for token in form.tokens:
                 for position in self._postings.get(("a", token), ()):

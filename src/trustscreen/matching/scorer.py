@@ -16,7 +16,7 @@ from trustscreen.matching.forms import NameForm, name_forms
 from trustscreen.model import Entity, EntityKind, Identifier, NameKind
 from trustscreen.sources._common import country_code
 
-DEFAULT_THRESHOLD = 0.80
+DEFAULT_THRESHOLD = 0.76
 
 # Documented weights (docs/matching.md). Deltas are added to the name score, then clamped to [0, 1].
 IDENTIFIER_EQUAL_FLOOR = 0.97
@@ -27,6 +27,11 @@ KIND_MISMATCH = -0.25
 WEAK_ALIAS = -0.05
 # A one-token name of four letters or fewer (an acronym, "ABC") matches too much by chance.
 SHORT_NAME_DAMPING = -0.12
+NAME_ORDER_CONFLICT = -0.25
+LEGAL_FORM_CONFLICT = -0.1
+CONFLICTING_PARTS = -0.12
+# Unmatched tokens lighter than this (generic words, "al", "bin") do not count as a conflict.
+CONFLICT_MIN_WEIGHT = 0.45
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +214,40 @@ def _short_name_feature(
     return None
 
 
+def _order_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
+    if alignment is not None and alignment.order_conflict:
+        return Feature("name_order", NAME_ORDER_CONFLICT, "father's name (after bin/ben/ibn) differs: another member of the family")
+    return None
+
+
+def _conflict_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
+    if alignment is None or alignment.method != "tokens" or not alignment.pairs:
+        return None
+    q_weight, c_weight = alignment.unmatched_weight
+    if min(q_weight, c_weight) >= CONFLICT_MIN_WEIGHT:
+        return Feature(
+            "conflicting_parts",
+            CONFLICTING_PARTS,
+            f"each name has a part the other lacks ({' '.join(alignment.unmatched_query)} / "
+            f"{' '.join(alignment.unmatched_candidate)})",
+        )
+    return None
+
+
+def _legal_form_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
+    """Deutsche Bank AG and Deutsche Bank GmbH are two companies of one group."""
+    if alignment is None:
+        return None
+    q_forms, c_forms = set(alignment.query.legal_forms), set(alignment.candidate.legal_forms)
+    if q_forms and c_forms and not q_forms & c_forms:
+        return Feature(
+            "legal_form_conflict",
+            LEGAL_FORM_CONFLICT,
+            f"legal form {' '.join(sorted(q_forms))} vs {' '.join(sorted(c_forms))}",
+        )
+    return None
+
+
 _FEATURES: tuple[Callable[[Query, Entity, Alignment | None, NameKind | None], Feature | None], ...] = (
     _identifier_feature,
     _country_feature,
@@ -216,4 +255,7 @@ _FEATURES: tuple[Callable[[Query, Entity, Alignment | None, NameKind | None], Fe
     _kind_feature,
     _weak_alias_feature,
     _short_name_feature,
+    _order_feature,
+    _legal_form_feature,
+    _conflict_feature,
 )

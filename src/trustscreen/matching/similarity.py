@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from trustscreen.text.given_names import name_group
+from trustscreen.text.given_names import same_name
 from trustscreen.text.phonetics import phonetic_key
 
 # w and y are glides that transcriptions drop or add freely, so they count as vowels here.
@@ -41,7 +41,7 @@ def graded_edit_similarity(a: str, b: str) -> float:
     longest = max(len(a), len(b))
     edits = OSA.distance(a, b)
     if edits == 1:
-        return 0.92 if longest >= 4 else 0.6 if longest == 3 else 0.0
+        return 0.92 if longest >= 5 else 0.75 if longest == 4 else 0.6 if longest == 3 else 0.0
     if edits == 2:
         return 0.8 if longest >= 9 else 0.7 if longest >= 7 else 0.4
     if edits == 3:
@@ -60,10 +60,8 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
         # An initial stands for a given name only in person names ("A. Khamenei").
         return 0.75 if person and a[0] == b[0] else 0.0
     score = graded_edit_similarity(a, b)
-    if person:
-        group = name_group(a)
-        if group is not None and group == name_group(b):
-            score = max(score, 0.92)
+    if person and score < 0.92 and same_name(a, b):
+        score = 0.92
     if min(len(a), len(b)) >= 3 and phonetic_key(a) and phonetic_key(a) == phonetic_key(b):
         score = max(score, 0.85)
     return score
