@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from functools import wraps
@@ -353,6 +354,103 @@ def screen(
         )
         return
     out.print(render_matches(query.name, matches, used))
+
+
+@app.command("screen-file")
+@_user_errors
+def screen_file_command(
+    input_path: Annotated[Path, typer.Argument(help="CSV, JSONL, Parquet or XLSX file, one party per row.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Result file; .csv, .jsonl, .parquet or .xlsx.")
+    ],
+    name_column: Annotated[
+        str | None, typer.Option(help="Column holding the name (default: name, full_name, company …).")
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help="Kind for every row: person, organization …")] = None,
+    kind_column: Annotated[str | None, typer.Option(help="Column holding each row's kind.")] = None,
+    country_column: Annotated[
+        str | None, typer.Option(help="Column holding countries (several split by ; or |).")
+    ] = None,
+    dob_column: Annotated[str | None, typer.Option(help="Column holding birth dates YYYY[-MM[-DD]].")] = None,
+    id_column: Annotated[
+        str | None, typer.Option(help="Column holding identifiers [SCHEME:]VALUE (split by ; or |).")
+    ] = None,
+    list_ids: Annotated[
+        list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")
+    ] = None,
+    threshold: Annotated[float | None, typer.Option(help="Match threshold in [0, 1] (default 0.80).")] = None,
+    limit: Annotated[int, typer.Option(help="Hits kept per row in JSONL output (ts_hits).")] = 10,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: min(2, CPU count)).")
+    ] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Discard an earlier run's checkpoint and start from row 1.")
+    ] = False,
+    input_format: Annotated[
+        str | None, typer.Option(help="csv, jsonl, parquet or xlsx (default: from the extension).")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name (default: the first).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Screen every row of a file; writes the rows back with ts_* result columns. Resumes after a crash."""
+    from trustscreen.batch import BatchOptions, screen_file
+    from trustscreen.batch.checkpoint import checkpoint_path
+
+    options = BatchOptions(
+        name_column=name_column,
+        kind=kind,
+        kind_column=kind_column,
+        country_column=country_column,
+        dob_column=dob_column,
+        id_column=id_column,
+        lists=tuple(list_ids or ()),
+        threshold=threshold,
+        limit=limit,
+        workers=workers,
+        restart=restart,
+        input_format=input_format,
+        sheet=sheet,
+    )
+    store = _open_store()
+    # No auto-refresh: a refresh thread alive while the worker pool forks is unsafe.
+    progress = Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows · {task.fields[rate]}"),
+        console=err,
+        transient=True,
+        auto_refresh=False,
+        disable=not err.is_terminal,
+    )
+    task = progress.add_task("rows", total=0, rate="")
+    seen: dict[str, float] = {}
+
+    def on_progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        seen.setdefault("start", now)
+        seen.setdefault("first", done)
+        elapsed = now - seen["start"]
+        rate = f"{(done - seen['first']) / elapsed:,.0f} rows/s" if elapsed > 0 else ""
+        progress.update(task, completed=done, total=total, rate=rate, refresh=True)
+
+    try:
+        with progress:
+            summary = screen_file(store, input_path, output, options, on_progress=on_progress)
+    except KeyboardInterrupt:
+        err.print(
+            f"interrupted: finished rows are kept in {checkpoint_path(output)}; "
+            "run the same command again to resume",
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
+    if as_json:
+        _print_json(summary.to_dict())
+        return
+    out.print(
+        f"{summary.rows} rows: {summary.matched} matched, {summary.errors} with errors → {summary.output} "
+        f"({summary.rows_per_s} rows/s, {summary.resumed} resumed from checkpoint)",
+        highlight=False,
+    )
 
 
 @app.command("compare")

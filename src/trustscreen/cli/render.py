@@ -80,8 +80,8 @@ def render_matches(name: str, matches: list[Match], threshold: float) -> Group:
     table = Table("score", "", "name", "matched on", "kind", "lists · programs · since", "why")
     for m in matches:
         listings = "; ".join(
-            " ".join(p for p in (l.list_id, l.program or "", l.listed_on or "", l.status or "") if p)
-            for l in m.entity.listings
+            " ".join(p for p in (li.list_id, li.program or "", li.listed_on or "", li.status or "") if p)
+            for li in m.entity.listings
         )
         why = "; ".join(f"{f.name} {f.delta:+.2f}" for f in m.features if f.name != "name" and f.delta)
         name_feature = next((f for f in m.features if f.name == "name"), None)

@@ -10,8 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trustscreen.matching.forms import ABJADS, SYLLABIC, NameForm
-from trustscreen.matching.similarity import graded_edit_similarity, skeleton_similarity, token_similarity
+from trustscreen.matching.forms import SYLLABIC, NameForm
+from trustscreen.matching.similarity import (
+    cross_script_similarity,
+    graded_edit_similarity,
+    token_similarity,
+)
 
 # Below this a token pair is not evidence of anything.
 MIN_TOKEN_SIMILARITY = 0.6
@@ -66,12 +70,18 @@ class Alignment:
 Weigher = Callable[[str], float]
 
 
+def is_cross_script(query: NameForm, candidate: NameForm) -> bool:
+    """One name was romanised from another script: spellings then differ by convention, not error."""
+    scripts = {query.script or "Latn", candidate.script or "Latn"}
+    return len(scripts) > 1 and scripts != {"Latn"}
+
+
 def _pair_how(a: str, b: str, sim: float, person: bool, cross: bool) -> str:
     if a == b:
         return "exact"
     if len(a) == 1 or len(b) == 1:
         return "initial"
-    if cross and sim == skeleton_similarity(a, b) and sim > token_similarity(a, b, person):
+    if cross and sim == cross_script_similarity(a, b) and sim > token_similarity(a, b, person):
         return "skeleton"
     if graded_edit_similarity(a, b) >= sim:
         return "fuzzy"
@@ -79,14 +89,14 @@ def _pair_how(a: str, b: str, sim: float, person: bool, cross: bool) -> str:
 
 
 def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool) -> Alignment:
-    cross = query.script != candidate.script and bool({query.script, candidate.script} & (ABJADS | SYLLABIC))
+    cross = is_cross_script(query, candidate)
     q_tokens, c_tokens = query.tokens, candidate.tokens
     scored: list[tuple[float, int, int]] = []
     for i, a in enumerate(q_tokens):
         for j, b in enumerate(c_tokens):
             sim = token_similarity(a, b, person)
             if cross:
-                sim = max(sim, skeleton_similarity(a, b))
+                sim = max(sim, cross_script_similarity(a, b))
             if sim >= MIN_TOKEN_SIMILARITY:
                 scored.append((sim, i, j))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))

@@ -33,7 +33,17 @@ _NUMBER_WORDS = {
     "forty": "40", "fourty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
     "ninety": "90", "hundred": "100",
 }  # fmt: skip
-_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "xi": "11", "xii": "12"}
+_ROMAN = {
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "vi": "6",
+    "vii": "7",
+    "viii": "8",
+    "ix": "9",
+    "xi": "11",
+    "xii": "12",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +99,9 @@ def _form(original: str, rendering: str, script: str | None, kind: EntityKind) -
     tokens = tuple(_numbers(_collapse_initials([_canonical(t) for t in raw]), kind))
     acronyms: tuple[str, ...] = ()
     if kind is not EntityKind.PERSON and script in (None, "Latn"):
-        found = {acronym(full), acronym(raw)} if len(raw) >= 2 else {acronym(full)} if len(full) >= 3 else set()
+        found = (
+            {acronym(full), acronym(raw)} if len(raw) >= 2 else {acronym(full)} if len(full) >= 3 else set()
+        )
         acronyms = tuple(sorted(a for a in found if len(a) >= 3))
     return NameForm(original, tokens, tuple(legal), script, acronyms)
 
@@ -118,7 +130,14 @@ def _numbers(tokens: list[str], kind: EntityKind) -> list[str]:
     for token in tokens:
         if kind is not EntityKind.PERSON and token in _ROMAN:
             token = _ROMAN[token]
-        if out and token.isdigit() and len(token) == 1 and out[-1].isdigit() and out[-1].endswith("0") and len(out[-1]) == 2:
+        if (
+            out
+            and token.isdigit()
+            and len(token) == 1
+            and out[-1].isdigit()
+            and out[-1].endswith("0")
+            and len(out[-1]) == 2
+        ):
             out[-1] = out[-1][0] + token
             continue
         out.append(token)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from trustscreen.matching.align import Alignment, Weigher, align
+from trustscreen.matching.align import Alignment, Weigher, align, is_cross_script
 from trustscreen.matching.forms import NameForm, name_forms
 from trustscreen.model import Entity, EntityKind, Identifier, NameKind
 from trustscreen.sources._common import country_code
@@ -216,13 +216,21 @@ def _short_name_feature(
 
 def _order_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
     if alignment is not None and alignment.order_conflict:
-        return Feature("name_order", NAME_ORDER_CONFLICT, "father's name (after bin/ben/ibn) differs: another member of the family")
+        return Feature(
+            "name_order",
+            NAME_ORDER_CONFLICT,
+            "father's name (after bin/ben/ibn) differs: another member of the family",
+        )
     return None
 
 
-def _conflict_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
+def _conflict_feature(
+    _q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None
+) -> Feature | None:
     if alignment is None or alignment.method != "tokens" or not alignment.pairs:
         return None
+    if is_cross_script(alignment.query, alignment.candidate):
+        return None  # romanisation noise, not evidence of another name
     q_weight, c_weight = alignment.unmatched_weight
     if min(q_weight, c_weight) >= CONFLICT_MIN_WEIGHT:
         return Feature(
@@ -234,7 +242,9 @@ def _conflict_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: Na
     return None
 
 
-def _legal_form_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
+def _legal_form_feature(
+    _q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None
+) -> Feature | None:
     """Deutsche Bank AG and Deutsche Bank GmbH are two companies of one group."""
     if alignment is None:
         return None

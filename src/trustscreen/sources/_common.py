@@ -116,7 +116,16 @@ def country_code(name: str | None) -> str | None:
         return None
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+)
 
 
 def iso_date(value: str | None, formats: tuple[str, ...] = _DATE_FORMATS) -> str | None:

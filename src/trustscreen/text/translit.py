@@ -8,6 +8,7 @@ last one). That keeps the number of renderings small instead of multiplying per 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -110,8 +111,17 @@ def _is_japanese(normalized: str, script: str | None) -> bool:
     return script in _JAPANESE_HINTS or any(char_script(char) == "Kana" for char in normalized)
 
 
+# Hebrew geresh after a letter marks a sound Hebrew lacks (ג׳ = j as in John). Normalisation drops
+# the mark, so the pair becomes a Yiddish ligature letter (never used in Hebrew names) that the
+# Hebrew romaniser reads as that sound.
+_GERESH = re.compile("([גזצ])['\u05f3\u2019`]")
+_GERESH_STANDINS = {"ג": "\u05f0", "ז": "\u05f1", "צ": "\u05f2"}
+
+
 @lru_cache(maxsize=1 << 17)
 def _latinize(text: str, script: str | None) -> tuple[str, ...]:
+    if "ג" in text or "ז" in text or "צ" in text:
+        text = _GERESH.sub(lambda m: _GERESH_STANDINS[m.group(1)], text)
     normalized = normalize(text)
     if not normalized:
         return ()
