@@ -16,12 +16,22 @@ from trustscreen.matching.similarity import (
     graded_edit_similarity,
     token_similarity,
 )
+from trustscreen.matching.weights import is_country_word, prior_weight
 
 # Below this a token pair is not evidence of anything.
 MIN_TOKEN_SIMILARITY = 0.6
 SHORT_SIDE_SHARE = 0.65
+# Organisation names grow by words that tell group companies apart (Accenture / Accenture Building
+# Materials), so the longer name's unexplained words count for more.
+ORG_SHORT_SIDE_SHARE = 0.5
+SINGLE_WORD_FUZZY = 0.85
+SUBSTANTIVE_WEIGHT = 0.45
+ONE_PART_CAP = 0.7
+SINGLE_WORD_FUZZY_SHORT = 0.75
 # An acronym stands for the whole name but says less than the name spelt out.
 ACRONYM_SIMILARITY = 0.9
+# Three letters spell the initials of thousands of names (AES: "Army of Emigrants and Supporters").
+SHORT_ACRONYM_SIMILARITY = 0.75
 # Joined-string similarity counts only when near-identical (SiemensAG / Siemens AG).
 COMPACT_MIN = 0.9
 GENERIC_ONLY_DAMPING = 0.45
@@ -55,8 +65,7 @@ class Alignment:
 
     def describe(self) -> str:
         pairs = ", ".join(
-            f"{p.query}≈{p.candidate} ({p.similarity:.2f}{'' if p.how == 'exact' else ' ' + p.how})"
-            for p in self.pairs
+            f"{p.query}≈{p.candidate} ({p.similarity:.2f}{'' if p.how == 'exact' else ' ' + p.how})" for p in self.pairs
         )
         extra = []
         if self.unmatched_query:
@@ -109,22 +118,33 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
             continue
         q_used[i] = c_used[j] = sim
         positions.append((i, j))
-        pairs.append(
-            TokenPair(q_tokens[i], c_tokens[j], sim, _pair_how(q_tokens[i], c_tokens[j], sim, person, cross))
-        )
+        pairs.append(TokenPair(q_tokens[i], c_tokens[j], sim, _pair_how(q_tokens[i], c_tokens[j], sim, person, cross)))
     _join_split_words(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True)
     _join_split_words(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False)
-    _initials_runs(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True)
-    _initials_runs(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False)
+    longest_run = 3 if person else 2
+    _initials_runs(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True, longest=longest_run)
+    _initials_runs(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False, longest=longest_run)
 
     q_weights = [weight(t) for t in q_tokens]
     c_weights = [weight(t) for t in c_tokens]
     q_cov = sum(q_used.get(i, 0.0) * w for i, w in enumerate(q_weights)) / (sum(q_weights) or 1.0)
     c_cov = sum(c_used.get(j, 0.0) * w for j, w in enumerate(c_weights)) / (sum(c_weights) or 1.0)
+    share = SHORT_SIDE_SHARE if person else ORG_SHORT_SIDE_SHARE
     if len(q_tokens) <= len(c_tokens):
-        base = SHORT_SIDE_SHARE * q_cov + (1 - SHORT_SIDE_SHARE) * c_cov
+        base = share * q_cov + (1 - share) * c_cov
     else:
-        base = SHORT_SIDE_SHARE * c_cov + (1 - SHORT_SIDE_SHARE) * q_cov
+        base = share * c_cov + (1 - share) * q_cov
+    q_core = [t for t in q_tokens if _is_core(t)]
+    c_core = [t for t in c_tokens if _is_core(t)]
+    if len(q_core) == 1 and len(c_core) == 1 and q_core != c_core and method_is_tokens(pairs):
+        # One real word against one real word with a spelling difference: Cisco/COSCO, Walmart/
+        # Welmart. Alone it says little, the shorter the words the less.
+        longest = max(len(q_core[0]), len(c_core[0]))
+        base *= SINGLE_WORD_FUZZY_SHORT if longest <= 6 else SINGLE_WORD_FUZZY
+    matched_core = sum(1 for i in q_used if _is_core(q_tokens[i]))
+    if max(len(q_core), len(c_core)) >= 2 and matched_core <= 1:
+        # OFAC's own test: one part of a several-part name matching is not a match ("Deere" / "Ali Dhere").
+        base = min(base, ONE_PART_CAP)
     matched_weight = sum(q_weights[i] for i in q_used)
     if pairs and matched_weight <= 0.25 * len(q_used) + 1e-9:
         base *= GENERIC_ONLY_DAMPING
@@ -203,12 +223,19 @@ def _join_split_words(
                 left_used[i] = right_used[j] = right_used[j + 1] = sim
                 joined = f"{right[j]} {right[j + 1]}"
                 pair = (
-                    TokenPair(token, joined, sim, "joined")
-                    if query_side
-                    else TokenPair(joined, token, sim, "joined")
+                    TokenPair(token, joined, sim, "joined") if query_side else TokenPair(joined, token, sim, "joined")
                 )
                 pairs.append(pair)
                 break
+
+
+def _is_core(token: str) -> bool:
+    """A token that identifies: not generic, or a country (Iran Air is not just 'Air')."""
+    return prior_weight(token) >= SUBSTANTIVE_WEIGHT or is_country_word(token)
+
+
+def method_is_tokens(pairs: list[TokenPair]) -> bool:
+    return all(p.how not in ("initials", "joined") for p in pairs)
 
 
 def _initials_runs(
@@ -219,11 +246,13 @@ def _initials_runs(
     pairs: list[TokenPair],
     *,
     query_side: bool,
+    longest: int,
 ) -> None:
     """'JC' against 'Jean Claude', 'US' against 'United States': a short token spelling the initials
-    of adjacent tokens of the other name."""
+    of adjacent tokens of the other name. Longer runs are left to acronym matching, which is
+    weighted for how often three letters spell something by chance (PPL / Petro Pars Ltd)."""
     for i, token in enumerate(left):
-        if i in left_used or not 2 <= len(token) <= 4 or not token.isalpha():
+        if i in left_used or not 2 <= len(token) <= longest or not token.isalpha():
             continue
         span = len(token)
         for j in range(len(right) - span + 1):
@@ -265,5 +294,6 @@ def _acronym_score(query: NameForm, candidate: NameForm, weight: Weigher) -> flo
             if token in long.acronyms:
                 rest = [weight(t) for t in short.tokens if t != token]
                 share = weight(token) / (weight(token) + sum(rest))
-                best = max(best, ACRONYM_SIMILARITY * (SHORT_SIDE_SHARE * share + (1 - SHORT_SIDE_SHARE)))
+                strength = ACRONYM_SIMILARITY if len(token) >= 4 else SHORT_ACRONYM_SIMILARITY
+                best = max(best, strength * (SHORT_SIDE_SHARE * share + (1 - SHORT_SIDE_SHARE)))
     return best

@@ -99,9 +99,7 @@ def _form(original: str, rendering: str, script: str | None, kind: EntityKind) -
     tokens = tuple(_numbers(_collapse_initials([_canonical(t) for t in raw]), kind))
     acronyms: tuple[str, ...] = ()
     if kind is not EntityKind.PERSON and script in (None, "Latn"):
-        found = (
-            {acronym(full), acronym(raw)} if len(raw) >= 2 else {acronym(full)} if len(full) >= 3 else set()
-        )
+        found = {acronym(full), acronym(raw)} if len(raw) >= 2 else {acronym(full)} if len(full) >= 3 else set()
         acronyms = tuple(sorted(a for a in found if len(a) >= 3))
     return NameForm(original, tokens, tuple(legal), script, acronyms)
 

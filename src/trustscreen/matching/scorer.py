@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from trustscreen.matching.align import Alignment, Weigher, align, is_cross_script
 from trustscreen.matching.forms import NameForm, name_forms
+from trustscreen.matching.weights import is_country_word
 from trustscreen.model import Entity, EntityKind, Identifier, NameKind
 from trustscreen.sources._common import country_code
 
@@ -24,7 +25,7 @@ COUNTRY_MISMATCH = -0.08
 BIRTH_YEAR_MISMATCH = -0.2
 BIRTH_DATE_EQUAL = 0.04
 KIND_MISMATCH = -0.25
-WEAK_ALIAS = -0.05
+WEAK_ALIAS = -0.25
 # A one-token name of four letters or fewer (an acronym, "ABC") matches too much by chance.
 SHORT_NAME_DAMPING = -0.12
 NAME_ORDER_CONFLICT = -0.25
@@ -87,7 +88,10 @@ def best_alignment(
     best: Alignment | None = None
     best_kind: NameKind | None = None
     for q in q_forms:
-        for kind, c in c_forms:
+        # A name in the query's own script beats a romanised guess: compare across scripts only
+        # when the entity has no name in the query's script.
+        same_script = [(k, c) for k, c in c_forms if (c.script or "Latn") == (q.script or "Latn")]
+        for kind, c in same_script or c_forms:
             current = align(q, c, weigher, person=person)
             if best is None or current.score > best.score:
                 best, best_kind = current, kind
@@ -106,9 +110,7 @@ def score_entity(
     person = EntityKind.PERSON in (query.kind, entity.kind)
     alignment, name_kind = best_alignment(q_forms, c_forms, weigher, person=person)
     base = alignment.score if alignment else 0.0
-    features: list[Feature] = [
-        Feature("name", base, alignment.describe() if alignment else "no name aligned")
-    ]
+    features: list[Feature] = [Feature("name", base, alignment.describe() if alignment else "no name aligned")]
     for feature_fn in _FEATURES:
         feature = feature_fn(query, entity, alignment, name_kind)
         if feature is not None:
@@ -124,19 +126,13 @@ def _identifier_feature(
 ) -> Feature | None:
     if not query.identifiers or not entity.identifiers:
         return None
-    listed = {
-        normalize_identifier(i.value): i
-        for i in entity.identifiers
-        if len(normalize_identifier(i.value)) >= 4
-    }
+    listed = {normalize_identifier(i.value): i for i in entity.identifiers if len(normalize_identifier(i.value)) >= 4}
     for ident in query.identifiers:
         hit = listed.get(normalize_identifier(ident.value))
         if hit is not None:
             base = alignment.score if alignment else 0.0
             delta = max(0.0, IDENTIFIER_EQUAL_FLOOR - base)
-            return Feature(
-                "identifier_equal", delta, f"{hit.scheme} {hit.value} equals the query's identifier"
-            )
+            return Feature("identifier_equal", delta, f"{hit.scheme} {hit.value} equals the query's identifier")
     return None
 
 
@@ -146,9 +142,7 @@ def _entity_countries(entity: Entity) -> set[str]:
     return found
 
 
-def _country_feature(
-    query: Query, entity: Entity, _a: Alignment | None, _k: NameKind | None
-) -> Feature | None:
+def _country_feature(query: Query, entity: Entity, _a: Alignment | None, _k: NameKind | None) -> Feature | None:
     if not query.countries:
         return None
     wanted = {country_code(c) or c.upper() for c in query.countries}
@@ -169,16 +163,12 @@ def _birth_feature(query: Query, entity: Entity, _a: Alignment | None, _k: NameK
         return None
     year = query.birth_date[:4]
     if query.birth_date in entity.birth_dates and len(query.birth_date) == 10:
-        return Feature(
-            "birth_date_equal", BIRTH_DATE_EQUAL, f"birth date {query.birth_date} equals a listed one"
-        )
+        return Feature("birth_date_equal", BIRTH_DATE_EQUAL, f"birth date {query.birth_date} equals a listed one")
     years = {d[:4] for d in entity.birth_dates if d[:4].isdigit()}
     if not years or not year.isdigit():
         return None
     if any(abs(int(year) - int(y)) <= 1 for y in years):
-        return Feature(
-            "birth_year_close", 0.0, f"birth year {year} within a year of {', '.join(sorted(years))}"
-        )
+        return Feature("birth_year_close", 0.0, f"birth year {year} within a year of {', '.join(sorted(years))}")
     return Feature(
         "birth_year_mismatch", BIRTH_YEAR_MISMATCH, f"birth year {year} vs listed {', '.join(sorted(years))}"
     )
@@ -189,23 +179,17 @@ def _kind_feature(query: Query, entity: Entity, _a: Alignment | None, _k: NameKi
         return None
     person_q, person_e = query.kind is EntityKind.PERSON, entity.kind is EntityKind.PERSON
     if person_q != person_e:
-        return Feature(
-            "kind_mismatch", KIND_MISMATCH, f"query is {query.kind.value}, listed is {entity.kind.value}"
-        )
+        return Feature("kind_mismatch", KIND_MISMATCH, f"query is {query.kind.value}, listed is {entity.kind.value}")
     return None
 
 
-def _weak_alias_feature(
-    _q: Query, _e: Entity, alignment: Alignment | None, kind: NameKind | None
-) -> Feature | None:
+def _weak_alias_feature(_q: Query, _e: Entity, alignment: Alignment | None, kind: NameKind | None) -> Feature | None:
     if kind is NameKind.WEAK_ALIAS:
-        return Feature("weak_alias", WEAK_ALIAS, "best name is a weak a.k.a. (too broad to rely on alone)")
+        return Feature("weak_alias", WEAK_ALIAS, "best name is a weak a.k.a.: OFAC says too broad to rely on alone")
     return None
 
 
-def _short_name_feature(
-    _q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None
-) -> Feature | None:
+def _short_name_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
     if alignment is None or alignment.method == "acronym":
         return None
     q = alignment.query.tokens
@@ -224,15 +208,16 @@ def _order_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameK
     return None
 
 
-def _conflict_feature(
-    _q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None
-) -> Feature | None:
+def _conflict_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
     if alignment is None or alignment.method != "tokens" or not alignment.pairs:
         return None
     if is_cross_script(alignment.query, alignment.candidate):
         return None  # romanisation noise, not evidence of another name
     q_weight, c_weight = alignment.unmatched_weight
-    if min(q_weight, c_weight) >= CONFLICT_MIN_WEIGHT:
+    countries_differ = any(is_country_word(t) for t in alignment.unmatched_query) and any(
+        is_country_word(t) for t in alignment.unmatched_candidate
+    )
+    if min(q_weight, c_weight) >= CONFLICT_MIN_WEIGHT or countries_differ:
         return Feature(
             "conflicting_parts",
             CONFLICTING_PARTS,
@@ -242,9 +227,7 @@ def _conflict_feature(
     return None
 
 
-def _legal_form_feature(
-    _q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None
-) -> Feature | None:
+def _legal_form_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
     """Deutsche Bank AG and Deutsche Bank GmbH are two companies of one group."""
     if alignment is None:
         return None

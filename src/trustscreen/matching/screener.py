@@ -110,30 +110,24 @@ class Screener:
         limit: int = 10,
         threshold: float | None = None,
         lists: Iterable[str] | None = None,
-        candidates: int = 30,
+        candidates: int = 12,
     ) -> list[Match]:
         if isinstance(query, str):
             query = Query(query)
         cutoff = self.threshold if threshold is None else threshold
         wanted = set(lists) if lists else None
         forms = query_forms(query)
-        positions = self.index.candidates(forms, (i.value for i in query.identifiers), limit=candidates)
+        found = self.index.candidates(forms, (i.value for i in query.identifiers), limit=candidates)
         matches = []
-        for position in positions:
-            item = self.index.items[position]
+        for candidate in found:
+            item = self.index.items[candidate.position]
             version = self.versions[item.source]
             if wanted is not None and (version is None or version.list_id not in wanted):
                 continue
-            scored = score_entity(query, forms, item.entity, item.forms, self.index.weigher)
+            names = [item.forms[i] for i in candidate.form_indexes]
+            scored = score_entity(query, forms, item.entity, names, self.index.weigher)
             matches.append(
-                Match(
-                    item.entity,
-                    scored.score,
-                    scored.score >= cutoff,
-                    scored.matched_name,
-                    scored.features,
-                    version,
-                )
+                Match(item.entity, scored.score, scored.score >= cutoff, scored.matched_name, scored.features, version)
             )
         matches.sort(key=lambda m: (-m.score, m.entity.id))
         return matches[:limit]

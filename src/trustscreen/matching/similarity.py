@@ -101,8 +101,16 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
     score = graded_edit_similarity(a, b)
     if person and score < 0.92 and same_name(a, b):
         score = 0.92
-    if min(len(a), len(b)) >= 3 and phonetic_key(a) and phonetic_key(a) == phonetic_key(b):
-        score = max(score, 0.85)
+    if (
+        score < 0.85
+        and min(len(a), len(b)) >= 4
+        and a[0] == b[0]
+        and phonetic_key(a)
+        and phonetic_key(a) == phonetic_key(b)
+    ):
+        # Sound-alike spellings (Mohammed / Mohamed, Schulze / Scholz); short words and different
+        # first letters collide too often (Duke / Taco).
+        score = 0.85
     return score
 
 
@@ -121,6 +129,8 @@ def skeleton_similarity(a: str, b: str) -> float:
 def cross_script_similarity(a: str, b: str) -> float:
     """Lenient similarity for a romanised token against a Latin one (Брюно / Brunaux, 克鲁森 / Crewson):
     the consonant skeleton carries the evidence, graded more generously than spelling differences."""
+    if min(len(a), len(b)) < 0.5 * max(len(a), len(b)):
+        return 0.0  # Edison / huadajiyin share a skeleton by chance, not by sound
     ratio = skeleton_similarity(a, b)
     if ratio == 1.0:
         short = min(len(_skeletonize(a)), len(_skeletonize(b)))

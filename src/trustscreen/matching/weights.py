@@ -35,6 +35,28 @@ def prior_weight(token: str) -> float:
     return 1.0
 
 
+@cache
+def _country_words() -> frozenset[str]:
+    import pycountry
+
+    from trustscreen.text.normalize import normalize
+
+    words: set[str] = set(_table()["country_words"])
+    for country in pycountry.countries:
+        for attr in ("name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                tokens = normalize(value).split()
+                if len(tokens) == 1:
+                    words.add(tokens[0])
+    return frozenset(words)
+
+
+def is_country_word(token: str) -> bool:
+    """Country names inside organisation names tell group companies apart (Bank of Russia / America)."""
+    return token in _country_words()
+
+
 class CorpusWeigher:
     """prior × rarity: a token in one list name in a hundred thousand counts fully, one in every
     tenth name barely. Rarity is floored so no token weighs nothing."""
