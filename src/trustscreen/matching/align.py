@@ -141,7 +141,8 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
         # Welmart. Alone it says little, the shorter the words the less.
         longest = max(len(q_core[0]), len(c_core[0]))
         base *= SINGLE_WORD_FUZZY_SHORT if longest <= 6 else SINGLE_WORD_FUZZY
-    matched_core = sum(1 for i in q_used if _is_core(q_tokens[i]))
+    initial_pairs = sum(1 for p in pairs if p.how in ("initial", "initials"))
+    matched_core = sum(1 for i in q_used if _is_core(q_tokens[i])) + initial_pairs
     if max(len(q_core), len(c_core)) >= 2 and matched_core <= 1:
         # OFAC's own test: one part of a several-part name matching is not a match ("Deere" / "Ali Dhere").
         base = min(base, ONE_PART_CAP)
@@ -231,6 +232,8 @@ def _join_split_words(
 
 def _is_core(token: str) -> bool:
     """A token that identifies: not generic, or a country (Iran Air is not just 'Air')."""
+    if token.isdigit():
+        return False  # "Victory 3" is still Victory; numbers only tell series apart
     return prior_weight(token) >= SUBSTANTIVE_WEIGHT or is_country_word(token)
 
 

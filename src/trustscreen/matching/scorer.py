@@ -31,6 +31,7 @@ SHORT_NAME_DAMPING = -0.12
 NAME_ORDER_CONFLICT = -0.25
 LEGAL_FORM_CONFLICT = -0.1
 CONFLICTING_PARTS = -0.12
+EXTRA_COUNTRY = -0.1
 # Unmatched tokens lighter than this (generic words, "al", "bin") do not count as a conflict.
 CONFLICT_MIN_WEIGHT = 0.45
 
@@ -217,13 +218,27 @@ def _conflict_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: Na
     countries_differ = any(is_country_word(t) for t in alignment.unmatched_query) and any(
         is_country_word(t) for t in alignment.unmatched_candidate
     )
-    if min(q_weight, c_weight) >= CONFLICT_MIN_WEIGHT or countries_differ:
+    person = EntityKind.PERSON in (_q.kind, _e.kind)
+    # In organisation names even generic words tell group companies apart when both names have
+    # one the other lacks (BAE Systems / BAE Industries, CCB Capital / CCB Holdings).
+    org_words_differ = not person and bool(alignment.unmatched_query) and bool(alignment.unmatched_candidate)
+    if min(q_weight, c_weight) >= CONFLICT_MIN_WEIGHT or countries_differ or org_words_differ:
         return Feature(
             "conflicting_parts",
             CONFLICTING_PARTS,
             f"each name has a part the other lacks ({' '.join(alignment.unmatched_query)} / "
             f"{' '.join(alignment.unmatched_candidate)})",
         )
+    return None
+
+
+def _extra_country_feature(query: Query, entity: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
+    """Banco Santander México is not Banco Santander: a country in one organisation name only."""
+    if alignment is None or EntityKind.PERSON in (query.kind, entity.kind) or alignment.method != "tokens":
+        return None
+    extra = [t for t in (*alignment.unmatched_query, *alignment.unmatched_candidate) if is_country_word(t)]
+    if extra:
+        return Feature("extra_country", EXTRA_COUNTRY, f"only one name has the country word {extra[0]!r}")
     return None
 
 
@@ -251,4 +266,5 @@ _FEATURES: tuple[Callable[[Query, Entity, Alignment | None, NameKind | None], Fe
     _order_feature,
     _legal_form_feature,
     _conflict_feature,
+    _extra_country_feature,
 )
