@@ -24,10 +24,10 @@ SHORT_SIDE_SHARE = 0.65
 # Organisation names grow by words that tell group companies apart (Accenture / Accenture Building
 # Materials), so the longer name's unexplained words count for more.
 ORG_SHORT_SIDE_SHARE = 0.5
-SINGLE_WORD_FUZZY = 0.85
+SINGLE_WORD_FUZZY = 0.8
 SUBSTANTIVE_WEIGHT = 0.45
 ONE_PART_CAP = 0.7
-SINGLE_WORD_FUZZY_SHORT = 0.75
+SINGLE_WORD_FUZZY_SHORT = 0.7
 # An acronym stands for the whole name but says less than the name spelt out.
 ACRONYM_SIMILARITY = 0.9
 # Three letters spell the initials of thousands of names (AES: "Army of Emigrants and Supporters").

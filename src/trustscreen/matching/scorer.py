@@ -232,7 +232,9 @@ def _conflict_feature(_q: Query, _e: Entity, alignment: Alignment | None, _k: Na
     return None
 
 
-def _extra_country_feature(query: Query, entity: Entity, alignment: Alignment | None, _k: NameKind | None) -> Feature | None:
+def _extra_country_feature(
+    query: Query, entity: Entity, alignment: Alignment | None, _k: NameKind | None
+) -> Feature | None:
     """Banco Santander México is not Banco Santander: a country in one organisation name only."""
     if alignment is None or EntityKind.PERSON in (query.kind, entity.kind) or alignment.method != "tokens":
         return None
