@@ -53,9 +53,7 @@ def read_pairs(path: Path) -> list[Pair]:
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
-        raise SourceError(
-            str(path), f"missing column(s) {', '.join(missing)}; expected {','.join(REQUIRED)}", line=1
-        )
+        raise SourceError(str(path), f"missing column(s) {', '.join(missing)}; expected {','.join(REQUIRED)}", line=1)
     pairs = []
     for line, row in enumerate(reader, start=2):
         label = (row["is_match"] or "").strip().lower()
@@ -143,9 +141,7 @@ def evaluate(
         counts[0 if predicted and pair.is_match else 1 if predicted else 2 if pair.is_match else 3] += 1
     if len(groups) > 1:
         result["groups"] = {
-            name: dict(
-                zip(("precision", "recall", "f1"), (round(x, 4) for x in _prf(c[0], c[1], c[2])), strict=True)
-            )
+            name: dict(zip(("precision", "recall", "f1"), (round(x, 4) for x in _prf(c[0], c[1], c[2])), strict=True))
             | {"pairs": sum(c)}
             for name, c in sorted(groups.items())
         }

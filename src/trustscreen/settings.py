@@ -43,7 +43,8 @@ def load_settings() -> Settings:
         un_url=env.get("TRUSTSCREEN_UN_URL", "https://scsanctions.un.org/resources/xml/en/consolidated.xml"),
         bis_dpl_url=env.get("TRUSTSCREEN_BIS_DPL_URL", "https://www.bis.doc.gov/dpl/dpl.txt"),
         uk_conlist_url=env.get(
-            "TRUSTSCREEN_UK_CONLIST_URL", "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv"
+            "TRUSTSCREEN_UK_CONLIST_URL",
+            "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
         ),
         http_timeout_s=float(env.get("TRUSTSCREEN_HTTP_TIMEOUT", "60")),
     )

@@ -53,9 +53,7 @@ _state = _State()
 def _main(
     db: Annotated[
         str | None,
-        typer.Option(
-            "--db", help="Database URL or SQLite file path (default: $TRUSTSCREEN_DB or the user data dir)."
-        ),
+        typer.Option("--db", help="Database URL or SQLite file path (default: $TRUSTSCREEN_DB or the user data dir)."),
     ] = None,
 ) -> None:
     _state.db = db
@@ -109,14 +107,10 @@ def lists_load(
         str | None,
         typer.Option("--format", "-f", help="Source format; detected from the file when unambiguous."),
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option(help="Date of the data (YYYY-MM-DD) when the file has none.")
-    ] = None,
+    as_of: Annotated[str | None, typer.Option(help="Date of the data (YYYY-MM-DD) when the file has none.")] = None,
     mapping: Annotated[
         str | None,
-        typer.Option(
-            help='custom-csv column mapping, e.g. "name=Company Name,aliases=AKA,country=Country,id=Ref".'
-        ),
+        typer.Option(help='custom-csv column mapping, e.g. "name=Company Name,aliases=AKA,country=Country,id=Ref".'),
     ] = None,
     list_id: Annotated[
         str | None, typer.Option(help="List id for a custom-csv list (default: from the file name).")
@@ -198,9 +192,7 @@ def lists_show(
                 "version": v.to_dict(),
                 "kinds": dict(kinds.most_common()),
                 "programs": dict(programs.most_common()),
-                "entities": [
-                    {"entity_id": e.id, "name": e.primary_name, "kind": e.kind.value} for e in sample
-                ],
+                "entities": [{"entity_id": e.id, "name": e.primary_name, "kind": e.kind.value} for e in sample],
             }
         )
         return
@@ -220,9 +212,7 @@ def lists_show(
 @_user_errors
 def lists_diff(
     list_id: Annotated[str, typer.Argument(help="List id.")],
-    old: Annotated[
-        int | None, typer.Argument(help="Older version (default: the one before the latest).")
-    ] = None,
+    old: Annotated[int | None, typer.Argument(help="Older version (default: the one before the latest).")] = None,
     new: Annotated[int | None, typer.Argument(help="Newer version (default: the latest).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -283,9 +273,7 @@ def lists_update(
         for o in outcomes:
             if o.result:
                 state = "new version" if o.result.created else "unchanged"
-                out.print(
-                    f"{o.list_id}: {state} {o.result.version.version} ({o.result.version.entity_count} entities)"
-                )
+                out.print(f"{o.list_id}: {state} {o.result.version.version} ({o.result.version.entity_count} entities)")
             else:
                 err.print(f"[red]{o.list_id}: failed: {o.error}[/]", highlight=False)
     if any(o.error for o in outcomes):
@@ -321,12 +309,8 @@ def screen(
     ] = None,
     country: Annotated[list[str] | None, typer.Option(help="Country (ISO code or name); repeatable.")] = None,
     dob: Annotated[str | None, typer.Option(help="Birth date YYYY[-MM[-DD]] (persons).")] = None,
-    ident: Annotated[
-        list[str] | None, typer.Option("--id", help="Identifier [SCHEME:]VALUE; repeatable.")
-    ] = None,
-    list_ids: Annotated[
-        list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")
-    ] = None,
+    ident: Annotated[list[str] | None, typer.Option("--id", help="Identifier [SCHEME:]VALUE; repeatable.")] = None,
+    list_ids: Annotated[list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")] = None,
     threshold: Annotated[float | None, typer.Option(help="Match threshold in [0, 1] (default 0.80).")] = None,
     limit: Annotated[int, typer.Option(help="How many candidates to show.")] = 10,
     as_json: JsonOpt = False,
@@ -360,9 +344,7 @@ def screen(
 @_user_errors
 def screen_file_command(
     input_path: Annotated[Path, typer.Argument(help="CSV, JSONL, Parquet or XLSX file, one party per row.")],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Result file; .csv, .jsonl, .parquet or .xlsx.")
-    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Result file; .csv, .jsonl, .parquet or .xlsx.")],
     name_column: Annotated[
         str | None, typer.Option(help="Column holding the name (default: name, full_name, company …).")
     ] = None,
@@ -375,14 +357,10 @@ def screen_file_command(
     id_column: Annotated[
         str | None, typer.Option(help="Column holding identifiers [SCHEME:]VALUE (split by ; or |).")
     ] = None,
-    list_ids: Annotated[
-        list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")
-    ] = None,
+    list_ids: Annotated[list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")] = None,
     threshold: Annotated[float | None, typer.Option(help="Match threshold in [0, 1] (default 0.80).")] = None,
     limit: Annotated[int, typer.Option(help="Hits kept per row in JSONL output (ts_hits).")] = 10,
-    workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: min(2, CPU count)).")
-    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: min(2, CPU count)).")] = None,
     restart: Annotated[
         bool, typer.Option("--restart", help="Discard an earlier run's checkpoint and start from row 1.")
     ] = False,
@@ -438,8 +416,7 @@ def screen_file_command(
             summary = screen_file(store, input_path, output, options, on_progress=on_progress)
     except KeyboardInterrupt:
         err.print(
-            f"interrupted: finished rows are kept in {checkpoint_path(output)}; "
-            "run the same command again to resume",
+            f"interrupted: finished rows are kept in {checkpoint_path(output)}; run the same command again to resume",
             highlight=False,
         )
         raise typer.Exit(130) from None
@@ -466,9 +443,7 @@ def compare_names(
     from trustscreen.matching import DEFAULT_THRESHOLD, compare
     from trustscreen.matching.queries import parse_kind
 
-    result = compare(
-        a, b, kind=parse_kind(kind), threshold=DEFAULT_THRESHOLD if threshold is None else threshold
-    )
+    result = compare(a, b, kind=parse_kind(kind), threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     if as_json:
         _print_json({"a": a, "b": b, **result.to_dict()})
         return

@@ -12,9 +12,7 @@ from trustscreen.store import ListVersion
 
 
 def render_listings(entity: Entity) -> Table:
-    table = Table(
-        "list", "program", "jurisdiction", "listed", "status", "licence / policy", "citation", "source"
-    )
+    table = Table("list", "program", "jurisdiction", "listed", "status", "licence / policy", "citation", "source")
     for listing in entity.listings:
         policy = " / ".join(p for p in (listing.licence_requirement, listing.licence_review_policy) if p)
         table.add_row(
@@ -36,9 +34,7 @@ def render_entity(entity: Entity, version: ListVersion) -> Group:
         Text(f"from {version.list_id} version {version.version}, as of {version.as_of or 'unknown'}"),
     ]
     if entity.unconfirmed:
-        lines.append(
-            Text("UNCONFIRMED: the curator could not confirm this entry against a primary source.", "yellow")
-        )
+        lines.append(Text("UNCONFIRMED: the curator could not confirm this entry against a primary source.", "yellow"))
     for name in entity.names[1:]:
         script = f" [{name.script}]" if name.script else ""
         lines.append(Text(f"  {name.kind.value}: {name.value}{script}"))
@@ -47,9 +43,7 @@ def render_entity(entity: Entity, version: ListVersion) -> Group:
     if entity.birth_dates:
         lines.append(Text(f"birth dates: {', '.join(entity.birth_dates)}"))
     for ident in entity.identifiers:
-        lines.append(
-            Text(f"id {ident.scheme}: {ident.value}" + (f" ({ident.country})" if ident.country else ""))
-        )
+        lines.append(Text(f"id {ident.scheme}: {ident.value}" + (f" ({ident.country})" if ident.country else "")))
     for address in entity.addresses:
         parts = [
             address.full,

@@ -44,8 +44,7 @@ def decode(path: Path, data: bytes, encoding: str = "utf-8") -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SourceError(
             str(path),
-            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid {encoding}; "
-            f"expected {encoding} text",
+            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid {encoding}; expected {encoding} text",
             line=line,
         ) from None
     # U+FEFF byte-order mark and the DOS end-of-file byte OFAC still appends.

@@ -163,17 +163,14 @@ def _row(path: Path, line: int, fields: list[str], now: str) -> _Row:
     if len(fields) != len(COLUMNS):
         raise SourceError(
             str(path),
-            f"found {len(fields)} fields; expected {len(COLUMNS)} tab-separated fields "
-            f"({', '.join(COLUMNS)})",
+            f"found {len(fields)} fields; expected {len(COLUMNS)} tab-separated fields ({', '.join(COLUMNS)})",
             line=line,
             record=clean(fields[0]) if fields else None,
         )
     values = [clean(cell) for cell in fields]
     name = values[0]
     if not name:
-        raise SourceError(
-            str(path), "Name is empty; expected the denied party's name", line=line, field="Name"
-        )
+        raise SourceError(str(path), "Name is empty; expected the denied party's name", line=line, field="Name")
     effective = _date(fields[6])
     return _Row(
         line=line,
@@ -220,9 +217,7 @@ def _listing(rows: list[_Row]) -> Listing:
         notes.append(f"Expiration_Date {main.expiration_raw!r} is not a MM/DD/YYYY date")
     citations = {r.citation for r in rows if r.citation}
     if len(citations) > 1:
-        notes.append(
-            f"rows give {len(citations)} different FR_Citation texts; the most recently updated is kept"
-        )
+        notes.append(f"rows give {len(citations)} different FR_Citation texts; the most recently updated is kept")
     return Listing(
         list_id=LIST_ID,
         jurisdiction="US",

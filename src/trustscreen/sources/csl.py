@@ -199,8 +199,7 @@ def _csv_rows(path: Path, text: str) -> Iterator[_Row]:
     if missing:
         raise SourceError(
             str(path),
-            f"header lacks column(s) {', '.join(missing)}; expected the CSL header "
-            f"({','.join(COLUMNS[:4])},…)",
+            f"header lacks column(s) {', '.join(missing)}; expected the CSL header ({','.join(COLUMNS[:4])},…)",
             line=header_line,
         )
     for line, values in rows:
@@ -275,9 +274,7 @@ def _json_rows(path: Path, text: str) -> tuple[list[_Row], str | None]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceError(
-            str(path), f"invalid JSON: {exc.msg}; expected the CSL API JSON", line=exc.lineno
-        ) from None
+        raise SourceError(str(path), f"invalid JSON: {exc.msg}; expected the CSL API JSON", line=exc.lineno) from None
     if not isinstance(document, dict) or not isinstance(document.get("results"), list):
         raise SourceError(str(path), 'expected a JSON object with a "results" list (CSL API v1)')
     results: list[Any] = document["results"]
@@ -441,16 +438,12 @@ def _build_row(
     )
 
 
-def _listing(
-    row: Mapping[str, str], code: str, source_name: str, programs: list[str], scope: str | None
-) -> Listing:
+def _listing(row: Mapping[str, str], code: str, source_name: str, programs: list[str], scope: str | None) -> Listing:
     standard = (clean(row.get("standard_order")) or "").upper()
     scopes = [s for s in (scope, "standard denial order terms" if standard == "Y" else None) if s]
     start, end = clean(row.get("start_date")), clean(row.get("end_date"))
     odd_dates = [
-        f"{label} as given: {raw}"
-        for label, raw in (("start", start), ("end", end))
-        if raw and not iso_date(raw)
+        f"{label} as given: {raw}" for label, raw in (("start", start), ("end", end)) if raw and not iso_date(raw)
     ]
     return Listing(
         list_id=code,
@@ -490,9 +483,7 @@ def _source_code(where: _Where, source_name: str) -> str:
 def _kind(where: _Where, value: str) -> EntityKind:
     key = (clean(value) or "").lower()
     if key not in _KINDS:
-        raise where.error(
-            f"unknown type {value!r}; expected Individual, Entity, Vessel, Aircraft or empty", "type"
-        )
+        raise where.error(f"unknown type {value!r}; expected Individual, Entity, Vessel, Aircraft or empty", "type")
     return _KINDS[key]
 
 
@@ -522,18 +513,14 @@ def _add_id(
 
 def _is_feature(scheme: str) -> bool:
     # "Secondary sanctions risk:", "Listing Date (CMIC)", "Executive Order 13662 Directive Determination -" …
-    return (
-        scheme in _FEATURE_TYPES or scheme.endswith((":", "-")) or "Date" in scheme or "Directive" in scheme
-    )
+    return scheme in _FEATURE_TYPES or scheme.endswith((":", "-")) or "Date" in scheme or "Directive" in scheme
 
 
 def _birth_dates(row: Mapping[str, str]) -> tuple[list[str], list[str]]:
     """Parsed dates, and the raw values no date format fits (kept verbatim, never guessed)."""
     dates, unparsed = [], []
     for value in _multi(row, "dates_of_birth"):
-        parsed = partial_date(value) or partial_date(
-            re.sub(r"^(circa|approximately)\s+", "", value, flags=re.I)
-        )
+        parsed = partial_date(value) or partial_date(re.sub(r"^(circa|approximately)\s+", "", value, flags=re.I))
         if parsed:
             dates.append(parsed)
         else:

@@ -129,9 +129,7 @@ def parse(path: Path) -> ParsedList:
 def bundle_paths() -> list[Path]:
     """The curated YAML files packaged with trustscreen (the offline default), sorted by name."""
     root = resources.files(BUNDLE_PACKAGE)
-    return sorted(
-        Path(str(entry)) for entry in root.iterdir() if entry.is_file() and entry.name.endswith(SUFFIXES)
-    )
+    return sorted(Path(str(entry)) for entry in root.iterdir() if entry.is_file() and entry.name.endswith(SUFFIXES))
 
 
 def parse_bundle() -> list[ParsedList]:
@@ -149,8 +147,7 @@ def validate_bundle(lists: Sequence[ParsedList] | None = None) -> list[ParsedLis
             if entity.id in owner:
                 raise SourceError(
                     where,
-                    f"duplicate entity id; already used in {owner[entity.id]}, expected ids unique "
-                    "across the bundle",
+                    f"duplicate entity id; already used in {owner[entity.id]}, expected ids unique across the bundle",
                     record=entity.id,
                     field="id",
                 )
@@ -261,9 +258,7 @@ def _record_of(raw: Any, index: int) -> str:
     return f"entries[{index}]"
 
 
-def _keys(
-    ctx: _Ctx, raw: Any, field: str, required: frozenset[str], optional: frozenset[str]
-) -> dict[str, Any]:
+def _keys(ctx: _Ctx, raw: Any, field: str, required: frozenset[str], optional: frozenset[str]) -> dict[str, Any]:
     if not isinstance(raw, dict):
         ctx.fail(f"is a {type(raw).__name__}; expected a mapping", field)
     for key in required:
@@ -493,8 +488,7 @@ def _listing(ctx: _Ctx, raw: Any, field: str, info: ListInfo, as_of: str) -> Lis
         ctx.fail(f"is missing; a listing with status {status!r} must say when it ended", f"{field}.ended_on")
     if status not in ENDED_STATUSES and ended_on is not None:
         ctx.fail(
-            f"is set but status is {status!r}; expected ended_on only with "
-            f"{', '.join(sorted(ENDED_STATUSES))}",
+            f"is set but status is {status!r}; expected ended_on only with {', '.join(sorted(ENDED_STATUSES))}",
             f"{field}.ended_on",
         )
     for key, value in (("listed_on", listed_on), ("ended_on", ended_on)):

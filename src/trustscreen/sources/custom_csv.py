@@ -165,9 +165,7 @@ def parse_mapping(spec: str) -> CustomMapping:
         if not sep or not column:
             raise ConfigError(f"mapping item {item!r} is not key=column; expected e.g. 'name=Company Name'")
         if key not in _SPEC_KEYS:
-            raise ConfigError(
-                f"unknown mapping key {key!r}; expected one of: {', '.join(sorted(_SPEC_KEYS))}"
-            )
+            raise ConfigError(f"unknown mapping key {key!r}; expected one of: {', '.join(sorted(_SPEC_KEYS))}")
         target = _SPEC_KEYS[key]
         if target == "identifiers":
             identifiers.extend(c.strip() for c in column.split("|") if c.strip())
@@ -287,9 +285,7 @@ def _fold(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.lower()).strip("_")
 
 
-def _data_rows(
-    path: Path, rows: Iterator[tuple[int, list[str]]], width: int
-) -> Iterator[tuple[int, list[str]]]:
+def _data_rows(path: Path, rows: Iterator[tuple[int, list[str]]], width: int) -> Iterator[tuple[int, list[str]]]:
     for line, values in rows:
         if not any(v.strip() for v in values):
             continue
@@ -319,9 +315,7 @@ def _row(path: Path, line: int, row: dict[str, str], mapping: CustomMapping, lis
 
     name = cell(mapping.name)
     if not name:
-        raise SourceError(
-            str(path), "name is empty; expected a name on every row", line=line, field=mapping.name
-        )
+        raise SourceError(str(path), "name is empty; expected a name on every row", line=line, field=mapping.name)
     raw_id = cell(mapping.id)
     if mapping.id and not raw_id:
         raise SourceError(str(path), "id is empty; expected an id on every row", line=line, field=mapping.id)
@@ -340,9 +334,7 @@ def _row(path: Path, line: int, row: dict[str, str], mapping: CustomMapping, lis
         names=_names(name, multi(mapping.aliases), multi(mapping.native_name)),
         listings=(_listing(mapping, list_id, cell),),
         identifiers=tuple(
-            Identifier(scheme=column, value=value)
-            for column in mapping.identifiers
-            for value in multi(column)
+            Identifier(scheme=column, value=value) for column in mapping.identifiers for value in multi(column)
         ),
         addresses=(Address(full=address, country=None),) if address else (),
         countries=tuple(dict.fromkeys(code for _, code in countries if code)),

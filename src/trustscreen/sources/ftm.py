@@ -225,8 +225,7 @@ def _refs(path: Path, line: _Line, prop: str, by_id: dict[str, _Line]) -> list[s
         if target not in by_id:
             raise SourceError(
                 str(path),
-                f"{line.schema} refers to entity {target!r}, which is not in the file; "
-                "expected a complete export",
+                f"{line.schema} refers to entity {target!r}, which is not in the file; expected a complete export",
                 line=line.number,
                 record=line.id,
                 field=f"properties.{prop}",

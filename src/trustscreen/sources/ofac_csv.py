@@ -264,8 +264,7 @@ def _resolve_directory(directory: Path, spec: _SetSpec | None = None) -> _FileSe
         if len(present) > 1:
             raise SourceError(
                 str(directory),
-                "holds both the SDN set (sdn.csv …) and the consolidated set (cons_prim.csv …); "
-                "pass one primary file",
+                "holds both the SDN set (sdn.csv …) and the consolidated set (cons_prim.csv …); pass one primary file",
             )
         spec = present[0]
     companions = [name for name in spec.companions if name in entries]
@@ -318,9 +317,7 @@ def _read_table(path: Path, columns: tuple[str, ...]) -> list[tuple[int, list[st
 def _number(path: Path, line: int, value: str, column: str) -> int:
     text = value.strip()
     if not text.isdigit():
-        raise SourceError(
-            str(path), f"{column} is {value!r}; expected a whole number", line=line, field=column
-        )
+        raise SourceError(str(path), f"{column} is {value!r}; expected a whole number", line=line, field=column)
     return int(text)
 
 
@@ -721,10 +718,7 @@ def _birth_dates(raw: str) -> list[str]:
 
 
 _MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
+    m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
 }
 _OFAC_DATE_RE = re.compile(r"^(?:(?P<day>\d{1,2}) )?(?:(?P<month>[A-Za-z]{3})[a-z]* )?(?P<year>\d{4})$")
 
@@ -1019,9 +1013,7 @@ def _resolve_links(entities: list[tuple[Entity, list[str]]]) -> tuple[Entity, ..
     result = []
     for entity, linked in entities:
         if linked:
-            links = tuple(
-                Relation(RelationKind.ASSOCIATE, name, by_name.get(name.casefold())) for name in linked
-            )
+            links = tuple(Relation(RelationKind.ASSOCIATE, name, by_name.get(name.casefold())) for name in linked)
             entity = _with_relations(entity, entity.relations + links)
         result.append(entity)
     return tuple(result)
@@ -1063,9 +1055,7 @@ def parse(path: Path) -> ParsedList:
         truncated = ent_num not in comments and len(row[11]) >= REMARKS_LIMIT
         kind = _kind(files.primary, line, row)
         built.append(
-            _entity(
-                spec, row, kind, remarks_raw, truncated, aliases.get(ent_num, []), addresses.get(ent_num, [])
-            )
+            _entity(spec, row, kind, remarks_raw, truncated, aliases.get(ent_num, []), addresses.get(ent_num, []))
         )
     read = [p for p in (files.primary, files.addresses, files.aliases, files.comments) if p is not None]
     info = ListInfo(

@@ -70,9 +70,7 @@ def parse(path: Path) -> ParsedList:
     parties = {r.record_id for r in records if _is_party(r)}
     entities = [_entity(path, r, list_id, names, parties) for r in records if r.record_id in parties]
     if not entities:
-        raise SourceError(
-            str(path), "no PERSON/ORGANIZATION/VESSEL/AIRCRAFT records; expected Senzing records"
-        )
+        raise SourceError(str(path), "no PERSON/ORGANIZATION/VESSEL/AIRCRAFT records; expected Senzing records")
     changes = [e.as_of for e in entities if e.as_of]
     info = ListInfo(
         list_id=list_id,
@@ -171,9 +169,7 @@ def _primary_name(record: _Record) -> str | None:
     return next((v for _, v in values if v), None)
 
 
-def _entity(
-    path: Path, record: _Record, list_id: str, names_by_id: dict[str, str | None], parties: set[str]
-) -> Entity:
+def _entity(path: Path, record: _Record, list_id: str, names_by_id: dict[str, str | None], parties: set[str]) -> Entity:
     data = record.data
     names = _names(path, record)
     birth_dates, extra = _dates(data)

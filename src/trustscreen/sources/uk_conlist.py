@@ -169,9 +169,7 @@ def _decode(path: Path, data: bytes) -> str:
     try:
         return decode(path, data, "cp1252")
     except SourceError as exc:
-        raise SourceError(
-            str(path), f"is neither UTF-8 nor Windows-1252 text: {exc.problem}", line=exc.line
-        ) from None
+        raise SourceError(str(path), f"is neither UTF-8 nor Windows-1252 text: {exc.problem}", line=exc.line) from None
 
 
 # --- layout ------------------------------------------------------------------------------------
@@ -194,9 +192,7 @@ def _layout(path: Path, rows: list[tuple[int, list[str]]]) -> tuple[_Layout, int
             )
         index = 1
     if index >= len(rows):
-        raise SourceError(
-            str(path), "has no header row after the Last Updated line; expected the ConList header"
-        )
+        raise SourceError(str(path), "has no header row after the Last Updated line; expected the ConList header")
     line, header = rows[index]
     cells = [clean(c) or "" for c in header]
     lead = 0
@@ -413,9 +409,7 @@ def _add_row(path: Path, groups: dict[str, _Group], line: int, record: dict[str,
         )
     name = _full_name(record)
     if not name:
-        raise SourceError(
-            str(path), "Name 6 and Name 1-5 are all empty; expected a name", line=line, record=group_id
-        )
+        raise SourceError(str(path), "Name 6 and Name 1-5 are all empty; expected a name", line=line, record=group_id)
     group.names.append(Name(name, _name_kind(_value(record, "Alias Type")), detect_script(name)))
     group.add(group.birth_dates, _birth_date(_value(record, "DOB")))
     for nationality in _items(_value(record, "Nationality")):
@@ -440,9 +434,7 @@ def _add_row(path: Path, groups: dict[str, _Group], line: int, record: dict[str,
         group.regimes[regime] = iso_date(_value(record, "Listed On"), ("%d/%m/%Y",))
     group.add_extra("titles", _value(record, "Title"))
     group.add_extra("positions", _value(record, "Position"))
-    birthplace = ", ".join(
-        p for p in (_value(record, "Town of Birth"), _value(record, "Country of Birth")) if p
-    )
+    birthplace = ", ".join(p for p in (_value(record, "Town of Birth"), _value(record, "Country of Birth")) if p)
     group.add_extra("places_of_birth", birthplace)
     updated = iso_date(_value(record, "Last Updated"), ("%d/%m/%Y",))
     if updated and (group.last_updated is None or updated > group.last_updated):

@@ -115,9 +115,7 @@ def _date_generated(path: Path, root: Any) -> str | None:
         return None
     day = iso_date(stamp[:10])
     if day is None:
-        raise SourceError(
-            str(path), f"dateGenerated {stamp!r} is not a date; expected ISO 8601", line=root.sourceline
-        )
+        raise SourceError(str(path), f"dateGenerated {stamp!r} is not a date; expected ISO 8601", line=root.sourceline)
     return day
 
 
@@ -276,9 +274,7 @@ def _documents(element: Any) -> tuple[list[Identifier], list[str]]:
         note = "; ".join(p for p in note_parts if p) or None
         if number:
             country = _text(doc, "ISSUING_COUNTRY") or _text(doc, "COUNTRY_OF_ISSUE")
-            identifiers.append(
-                Identifier(scheme=scheme, value=number, country=country_code(country), note=note)
-            )
+            identifiers.append(Identifier(scheme=scheme, value=number, country=country_code(country), note=note))
         elif note:
             # Numbers the UN only mentions in prose ("Libyan passport number 347834 …") stay prose.
             notes.append(f"{scheme}: {note}")

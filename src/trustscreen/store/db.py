@@ -79,9 +79,7 @@ class ListDiff:
             "new_version": self.new.version,
             "added": [{"entity_id": e.id, "name": e.primary_name} for e in self.added],
             "removed": [{"entity_id": e.id, "name": e.primary_name} for e in self.removed],
-            "changed": [
-                {"entity_id": c.entity_id, "name": c.name, "fields": list(c.fields)} for c in self.changed
-            ],
+            "changed": [{"entity_id": c.entity_id, "name": c.name, "fields": list(c.fields)} for c in self.changed],
         }
 
 
@@ -114,9 +112,7 @@ class Store:
 
     def _migrate(self) -> None:
         config = Config()
-        config.set_main_option(
-            "script_location", str(resources.files("trustscreen.store").joinpath("migrations"))
-        )
+        config.set_main_option("script_location", str(resources.files("trustscreen.store").joinpath("migrations")))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
@@ -230,11 +226,7 @@ class Store:
         )
 
     def entities(self, version_id: int) -> Iterator[Entity]:
-        query = (
-            sa.select(entities.c.data)
-            .where(entities.c.version_id == version_id)
-            .order_by(entities.c.entity_id)
-        )
+        query = sa.select(entities.c.data).where(entities.c.version_id == version_id).order_by(entities.c.entity_id)
         with self.engine.connect() as conn:
             for (data,) in conn.execute(query):
                 yield Entity.from_dict(data)

@@ -35,9 +35,7 @@ _EI_ENDINGS = ("های", "ئی")
 @cache
 def _dictionary() -> dict[str, list[str]]:
     table: dict[str, Any] = load_table("arabic_words.yaml")
-    return {
-        str(word): [str(spelling) for spelling in spellings] for word, spellings in table["words"].items()
-    }
+    return {str(word): [str(spelling) for spelling in spellings] for word, spellings in table["words"].items()}
 
 
 def _letter(word: str, index: int) -> str:

@@ -85,6 +85,4 @@ def cyrillic_variants(tokens: list[str]) -> list[str]:
     """unidecode, BGN/PCGN and popular English renderings of normalised Cyrillic tokens."""
     lang = detect_lang("".join(tokens))
     plain = " ".join(unidecode(token).lower() for token in tokens)
-    return [plain] + [
-        " ".join(transliterate_word(token, style, lang) for token in tokens) for style in ("bgn", "en")
-    ]
+    return [plain] + [" ".join(transliterate_word(token, style, lang) for token in tokens) for style in ("bgn", "en")]
