@@ -14,6 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
+
 from trustscreen.matching.forms import NameForm
 from trustscreen.matching.scorer import entity_name_forms, normalize_identifier
 from trustscreen.matching.similarity import skeleton
@@ -28,10 +31,11 @@ KEY_WEIGHTS = {"t": 1.0, "d": 0.75, "p": 0.6, "s": 0.45, "a": 1.0}
 MAX_POSTING = 2000
 MIN_DELETION_LENGTH = 5
 # Candidates retrieving less than this share of the best candidate's key weight are not scored.
-RELATIVE_CUT = 0.5
+RELATIVE_CUT = 0.6
 # Of one entity's names, those retrieving less than this share of its best name are not aligned.
 FORM_CUT = 0.6
 IDENTIFIER_HIT = 100.0
+TOKEN_CACHE_SIZE = 50_000
 
 
 def _deletions(token: str) -> set[str]:
@@ -83,28 +87,37 @@ class Candidate:
 class NameIndex:
     def __init__(self) -> None:
         self.items: list[IndexedEntity] = []
-        # Postings hold global form ids; `_form_owner[form_id]` = (entity position, form index).
-        self._postings: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self._form_owner: list[tuple[int, int]] = []
+        # Postings hold global form ids; arrays after finish(). A form id's owner entity and its
+        # place among that entity's forms are in `_form_entity` / `_form_index`.
+        self._building: dict[tuple[str, str], list[int]] | None = defaultdict(list)
+        self._postings: dict[tuple[str, str], npt.NDArray[np.int32]] = {}
+        self._owner: list[tuple[int, int]] = []
+        self._form_entity: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._form_index: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         self._identifiers: dict[str, list[int]] = defaultdict(list)
         self._document_frequency: dict[str, int] = defaultdict(int)
         self.weigher = CorpusWeigher(self._document_frequency, 1)
+        self._token_cache: dict[
+            str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32], list[tuple[float, npt.NDArray[np.int32]]]]
+        ] = {}
 
     def add(self, entity: Entity, source: int) -> None:
+        if self._building is None:
+            raise RuntimeError("index is finished; build a new one to add entities")
         position = len(self.items)
         forms = entity_name_forms(entity)
         self.items.append(IndexedEntity(entity, forms, source))
         seen_tokens: set[str] = set()
         for form_index, (_kind, form) in enumerate(forms):
-            form_id = len(self._form_owner)
-            self._form_owner.append((position, form_index))
+            form_id = len(self._owner)
+            self._owner.append((position, form_index))
             keys: set[tuple[str, str]] = set()
             for token in form.tokens:
                 keys.update(token_keys(token))
                 seen_tokens.add(token)
             keys.update(("a", short) for short in form.acronyms)
             for key in keys:
-                self._postings[key].append(form_id)
+                self._building[key].append(form_id)
         for token in seen_tokens:
             self._document_frequency[token] += 1
         for ident in entity.identifiers:
@@ -113,10 +126,51 @@ class NameIndex:
                 self._identifiers[value].append(position)
 
     def finish(self) -> None:
-        """Freeze corpus statistics once every entity is in."""
-        self._postings = dict(self._postings)
+        """Freeze postings into arrays and corpus statistics once every entity is in."""
+        building = self._building or {}
+        self._postings = {key: np.asarray(ids, dtype=np.int32) for key, ids in building.items()}
+        self._building = None
+        owner = np.asarray(self._owner, dtype=np.int32).reshape(-1, 2)
+        self._form_entity, self._form_index = owner[:, 0].copy(), owner[:, 1].copy()
+        self._owner = []
         self._identifiers = dict(self._identifiers)
         self.weigher = CorpusWeigher(dict(self._document_frequency), len(self.items))
+
+    def _token_hits(
+        self, token: str
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32], list[tuple[float, npt.NDArray[np.int32]]]]:
+        """Forms a query token reaches, each with the factor of its best key (exact 1.0, one typo
+        0.75 …), plus keys too common to use directly. Cached: query tokens repeat a lot."""
+        cached = self._token_cache.get(token)
+        if cached is not None:
+            return cached
+        best: dict[int, float] = {}
+        broad: list[tuple[float, npt.NDArray[np.int32]]] = []
+        spelled, sounded = _query_keys(token)
+        # Sound-alike keys are broad: consult them only when no spelling key found the token.
+        for keys in (spelled, sounded):
+            for key in keys:
+                posting = self._postings.get(key)
+                if posting is None:
+                    continue
+                factor = KEY_WEIGHTS[key[0]]
+                if len(posting) > MAX_POSTING:
+                    broad.append((factor, posting))
+                    continue
+                for form_id in posting.tolist():
+                    if best.get(form_id, 0.0) < factor:
+                        best[form_id] = factor
+            if best:
+                break
+        result = (
+            np.fromiter(best.keys(), dtype=np.int32, count=len(best)),
+            np.fromiter(best.values(), dtype=np.float32, count=len(best)),
+            broad,
+        )
+        if len(self._token_cache) >= TOKEN_CACHE_SIZE:
+            self._token_cache.pop(next(iter(self._token_cache)))
+        self._token_cache[token] = result
+        return result
 
     @property
     def key_count(self) -> int:
@@ -130,72 +184,64 @@ class NameIndex:
         relative_cut: float = RELATIVE_CUT,
     ) -> list[Candidate]:
         """Entities sharing the most weighted keys with any query form, with the forms that did."""
-        form_scores: dict[int, float] = defaultdict(float)
-        weigh = self.weigher
+        n_forms = len(self._form_entity)
+        best = np.zeros(n_forms, dtype=np.float32)
+        per_form = np.zeros(n_forms, dtype=np.float32)
+        postings = self._postings
+        touched: list[npt.NDArray[np.int32]] = []
         for form in forms:
-            per_form: dict[int, float] = defaultdict(float)
-            common: list[tuple[float, list[int]]] = []
+            per_form.fill(0.0)
+            common: list[tuple[float, npt.NDArray[np.int32]]] = []
             for token in form.tokens:
-                weight = weigh(token)
-                best_for_token: dict[int, float] = {}
-                spelled, sounded = _query_keys(token)
-                # Sound-alike keys are broad: consult them only when no spelling key found the token.
-                for keys in (spelled, sounded):
-                    for key in keys:
-                        posting = self._postings.get(key)
-                        if not posting:
-                            continue
-                        key_weight = weight * KEY_WEIGHTS[key[0]]
-                        if len(posting) > MAX_POSTING:
-                            common.append((key_weight, posting))
-                            continue
-                        get = best_for_token.get
-                        for form_id in posting:
-                            if get(form_id, 0.0) < key_weight:
-                                best_for_token[form_id] = key_weight
-                    if best_for_token:
-                        break
-                for form_id, value_ in best_for_token.items():
-                    per_form[form_id] += value_
-            for short in form.acronyms:
-                for form_id in self._postings.get(("t", short), ()):
-                    per_form[form_id] += 1.0
-            for token in form.tokens:
-                for form_id in self._postings.get(("a", token), ()):
-                    per_form[form_id] += 1.0
-            if not per_form and common:
+                ids, factors, broad = self._token_hits(token)
+                weight = self.weigher(token)
+                if len(ids):
+                    per_form[ids] += factors * weight
+                    touched.append(ids)
+                common.extend((weight * factor, posting) for factor, posting in broad)
+            extra = [postings.get(("t", short)) for short in form.acronyms]
+            extra += [postings.get(("a", token)) for token in form.tokens]
+            for posting in extra:
+                if posting is not None:
+                    per_form[posting] += 1.0
+                    touched.append(posting)
+            if common and not touched:
                 # Only very common keys matched: use the rarest of them rather than nothing.
                 weight, posting = min(common, key=lambda item: len(item[1]))
-                for form_id in posting[: MAX_POSTING * 2]:
-                    per_form[form_id] += weight
-            for form_id, value_ in per_form.items():
-                if form_scores.get(form_id, 0.0) < value_:
-                    form_scores[form_id] = value_
-        by_entity: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        entity_best: dict[int, float] = {}
-        owner = self._form_owner
-        for form_id, score in form_scores.items():
-            position, form_index = owner[form_id]
-            by_entity[position].append((score, form_index))
-            if entity_best.get(position, 0.0) < score:
-                entity_best[position] = score
+                posting = posting[: MAX_POSTING * 2]
+                per_form[posting] += weight
+                touched.append(posting)
+            np.maximum(best, per_form, out=best)
+        # Only forms some key reached can score; avoid scanning the whole array for them.
+        hits = np.unique(np.concatenate(touched)) if touched else np.zeros(0, dtype=np.int32)
+        entity_scores: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        if len(hits):
+            scores = best[hits]
+            # Enough top forms to cover `limit` entities even when each has several forms.
+            keep = min(len(hits), limit * 8)
+            top = np.argpartition(-scores, keep - 1)[:keep] if keep < len(hits) else np.arange(len(hits))
+            for i in top[np.argsort(-scores[top], kind="stable")]:
+                form_id = hits[i]
+                entity_scores[int(self._form_entity[form_id])].append(
+                    (float(scores[i]), int(self._form_index[form_id]))
+                )
         for value in identifiers:
             for position in self._identifiers.get(normalize_identifier(value), ()):
                 # An identifier hit is strong evidence: rank it first and align all its names.
-                by_entity[position].append((IDENTIFIER_HIT, -1))
-                entity_best[position] = IDENTIFIER_HIT
-        ranked = heapq.nlargest(limit, entity_best.items(), key=lambda item: item[1])
+                entity_scores[position].append((IDENTIFIER_HIT, -1))
+        entity_best_scores = {position: max(s for s, _ in scored) for position, scored in entity_scores.items()}
+        ranked = heapq.nlargest(limit, entity_best_scores.items(), key=lambda item: item[1])
         if not ranked:
             return []
-        top = ranked[0][1]
+        top_score = ranked[0][1]
         out = []
-        for position, best in ranked:
-            if best < relative_cut * top:
+        for position, entity_best in ranked:
+            scored = entity_scores[position]
+            if entity_best < relative_cut * top_score:
                 break
-            scored = by_entity[position]
             if any(index < 0 for _, index in scored):
                 indexes = tuple(range(len(self.items[position].forms)))
             else:
-                indexes = tuple(i for s, i in sorted(scored, reverse=True) if s >= FORM_CUT * best)
-            out.append(Candidate(position, best, indexes))
+                indexes = tuple(i for s, i in sorted(scored, reverse=True) if s >= FORM_CUT * entity_best)
+            out.append(Candidate(position, entity_best, indexes))
         return out
