@@ -36,6 +36,7 @@ RELATIVE_CUT = 0.6
 FORM_CUT = 0.6
 IDENTIFIER_HIT = 100.0
 TOKEN_CACHE_SIZE = 50_000
+ACRONYM_SHARE = 0.8
 
 
 def _deletions(token: str) -> set[str]:
@@ -199,11 +200,14 @@ class NameIndex:
                     per_form[ids] += factors * weight
                     touched.append(ids)
                 common.extend((weight * factor, posting) for factor, posting in broad)
+            # An acronym hit (SMIC ↔ Semiconductor Manufacturing International Corporation) stands
+            # for the whole name, so it scores like most of the name matching, not on top of it.
+            acronym_value = ACRONYM_SHARE * sum(self.weigher(t) for t in form.tokens)
             extra = [postings.get(("t", short)) for short in form.acronyms]
             extra += [postings.get(("a", token)) for token in form.tokens]
             for posting in extra:
                 if posting is not None:
-                    per_form[posting] += 1.0
+                    per_form[posting] = np.maximum(per_form[posting], acronym_value)
                     touched.append(posting)
             if common and not touched:
                 # Only very common keys matched: use the rarest of them rather than nothing.
