@@ -311,7 +311,7 @@ def screen(
     dob: Annotated[str | None, typer.Option(help="Birth date YYYY[-MM[-DD]] (persons).")] = None,
     ident: Annotated[list[str] | None, typer.Option("--id", help="Identifier [SCHEME:]VALUE; repeatable.")] = None,
     list_ids: Annotated[list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")] = None,
-    threshold: Annotated[float | None, typer.Option(help="Match threshold in [0, 1] (default 0.80).")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Match threshold in [0, 1] (default 0.76).")] = None,
     limit: Annotated[int, typer.Option(help="How many candidates to show.")] = 10,
     as_json: JsonOpt = False,
 ) -> None:
@@ -358,7 +358,9 @@ def screen_file_command(
         str | None, typer.Option(help="Column holding identifiers [SCHEME:]VALUE (split by ; or |).")
     ] = None,
     list_ids: Annotated[list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")] = None,
-    threshold: Annotated[float | None, typer.Option(help="Match threshold in [0, 1] (default 0.80).")] = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="Match threshold in [0, 1] (default: the matcher's, as for screen).")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Hits kept per row in JSONL output (ts_hits).")] = 10,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: min(2, CPU count)).")] = None,
     restart: Annotated[
@@ -436,7 +438,7 @@ def compare_names(
     a: Annotated[str, typer.Argument(help="First name.")],
     b: Annotated[str, typer.Argument(help="Second name.")],
     kind: Annotated[str | None, typer.Option(help="person, organization, vessel …")] = None,
-    threshold: Annotated[float | None, typer.Option(help="Match threshold (default 0.80).")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Match threshold (default 0.76).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Score two names against each other and say why."""
@@ -461,7 +463,7 @@ app.add_typer(bench_app, name="bench")
 @_user_errors
 def bench_pairs(
     path: Annotated[Path, typer.Argument(help="CSV with columns schema,name1,name2,is_match.")],
-    threshold: Annotated[float | None, typer.Option(help="Match threshold (default 0.80).")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Match threshold (default 0.76).")] = None,
     split: Annotated[str, typer.Option(help="all, fit or holdout (a stable half of the rows).")] = "all",
     errors: Annotated[int, typer.Option(help="Include up to N misclassified pairs in the output.")] = 0,
     as_json: JsonOpt = False,
