@@ -79,6 +79,14 @@ class Alignment:
 Weigher = Callable[[str], float]
 
 
+def _identical_is_enough(query: NameForm, candidate: NameForm) -> bool:
+    """Equal tokens score 1.0 unless a cap could apply: CJK same-script names are checked per
+    character, and a lone generic word ("China") is damped."""
+    if query.script == candidate.script and query.script in SYLLABIC and query.original != candidate.original:
+        return False
+    return any(prior_weight(t) >= SUBSTANTIVE_WEIGHT for t in query.tokens)
+
+
 def is_cross_script(query: NameForm, candidate: NameForm) -> bool:
     """One name was romanised from another script: spellings then differ by convention, not error."""
     scripts = {query.script or "Latn", candidate.script or "Latn"}
@@ -98,8 +106,12 @@ def _pair_how(a: str, b: str, sim: float, person: bool, cross: bool) -> str:
 
 
 def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool) -> Alignment:
-    cross = is_cross_script(query, candidate)
     q_tokens, c_tokens = query.tokens, candidate.tokens
+    if q_tokens == c_tokens and _identical_is_enough(query, candidate):
+        # The common case in screening: the same name, spelt the same way.
+        identical = tuple(TokenPair(t, t, 1.0, "exact") for t in q_tokens)
+        return Alignment(1.0, query, candidate, identical, (), (), "tokens")
+    cross = is_cross_script(query, candidate)
     scored: list[tuple[float, int, int]] = []
     for i, a in enumerate(q_tokens):
         for j, b in enumerate(c_tokens):
@@ -119,11 +131,12 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
         q_used[i] = c_used[j] = sim
         positions.append((i, j))
         pairs.append(TokenPair(q_tokens[i], c_tokens[j], sim, _pair_how(q_tokens[i], c_tokens[j], sim, person, cross)))
-    _join_split_words(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True)
-    _join_split_words(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False)
-    longest_run = 3 if person else 2
-    _initials_runs(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True, longest=longest_run)
-    _initials_runs(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False, longest=longest_run)
+    if len(q_used) < len(q_tokens) and len(c_used) < len(c_tokens):
+        _join_split_words(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True)
+        _join_split_words(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False)
+        longest_run = 3 if person else 2
+        _initials_runs(q_tokens, c_tokens, q_used, c_used, pairs, query_side=True, longest=longest_run)
+        _initials_runs(c_tokens, q_tokens, c_used, q_used, pairs, query_side=False, longest=longest_run)
 
     q_weights = [weight(t) for t in q_tokens]
     c_weights = [weight(t) for t in c_tokens]

@@ -8,7 +8,6 @@ hit by the token's weight and how loose the key is, and hands the best few to th
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -219,33 +218,33 @@ class NameIndex:
         # Only forms some key reached can score; avoid scanning the whole array for them.
         hits = np.unique(np.concatenate(touched)) if touched else np.zeros(0, dtype=np.int32)
         entity_scores: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        if len(hits):
-            scores = best[hits]
-            # Enough top forms to cover `limit` entities even when each has several forms.
-            keep = min(len(hits), limit * 8)
-            top = np.argpartition(-scores, keep - 1)[:keep] if keep < len(hits) else np.arange(len(hits))
-            for i in top[np.argsort(-scores[top], kind="stable")]:
-                form_id = hits[i]
-                entity_scores[int(self._form_entity[form_id])].append(
-                    (float(scores[i]), int(self._form_index[form_id]))
-                )
+        forced: set[int] = set()
         for value in identifiers:
             for position in self._identifiers.get(normalize_identifier(value), ()):
                 # An identifier hit is strong evidence: rank it first and align all its names.
                 entity_scores[position].append((IDENTIFIER_HIT, -1))
-        entity_best_scores = {position: max(s for s, _ in scored) for position, scored in entity_scores.items()}
-        ranked = heapq.nlargest(limit, entity_best_scores.items(), key=lambda item: item[1])
-        if not ranked:
+                forced.add(position)
+        if len(hits):
+            scores = best[hits]
+            # Enough top forms to cover `limit` entities even when each has several forms.
+            keep = min(len(hits), limit * 6)
+            top = np.argpartition(-scores, keep - 1)[:keep] if keep < len(hits) else np.arange(len(hits))
+            order = top[np.argsort(-scores[top], kind="stable")]
+            # Forms arrive best first, so an entity's first form carries its best score.
+            for form_id, score in zip(hits[order].tolist(), scores[order].tolist(), strict=True):
+                entity_scores[int(self._form_entity[form_id])].append((score, int(self._form_index[form_id])))
+        if not entity_scores:
             return []
-        top_score = ranked[0][1]
+        ranked = sorted(entity_scores.items(), key=lambda item: -item[1][0][0])[:limit]
+        top_score = ranked[0][1][0][0]
         out = []
-        for position, entity_best in ranked:
-            scored = entity_scores[position]
+        for position, scored in ranked:
+            entity_best = scored[0][0]
             if entity_best < relative_cut * top_score:
                 break
-            if any(index < 0 for _, index in scored):
+            if position in forced:
                 indexes = tuple(range(len(self.items[position].forms)))
             else:
-                indexes = tuple(i for s, i in sorted(scored, reverse=True) if s >= FORM_CUT * entity_best)
+                indexes = tuple(i for s, i in scored if s >= FORM_CUT * entity_best)
             out.append(Candidate(position, entity_best, indexes))
         return out
