@@ -8,6 +8,7 @@ match a seven-word one on its own). Token weights make "china", "corp" or "al" c
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass
 
 from trustscreen.matching.forms import SYLLABIC, NameForm
@@ -243,6 +244,7 @@ def _join_split_words(
                 break
 
 
+@lru_cache(maxsize=200_000)
 def _is_core(token: str) -> bool:
     """A token that identifies: not generic, or a country (Iran Air is not just 'Air')."""
     if token.isdigit():

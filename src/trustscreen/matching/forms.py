@@ -56,15 +56,10 @@ class NameForm:
     script: str | None
     # Initials of the name with and without its legal form (SMIC, ZTE …); empty for persons.
     acronyms: tuple[str, ...]
-
-    @property
-    def compact(self) -> str:
-        return "".join(self.tokens)
-
-    @property
-    def compact_with_legal_form(self) -> str:
-        """For legal forms glued to the name ("SiemensAG")."""
-        return "".join(self.tokens) + "".join(self.legal_forms).replace(" ", "")
+    # Tokens joined without spaces, and with the legal form too (for "SiemensAG"); precomputed
+    # because every alignment compares them.
+    compact: str = ""
+    compact_with_legal_form: str = ""
 
 
 def _canonical(token: str) -> str:
@@ -101,7 +96,10 @@ def _form(original: str, rendering: str, script: str | None, kind: EntityKind) -
     if kind is not EntityKind.PERSON and script in (None, "Latn"):
         found = {acronym(full), acronym(raw)} if len(raw) >= 2 else {acronym(full)} if len(full) >= 3 else set()
         acronyms = tuple(sorted(a for a in found if len(a) >= 3))
-    return NameForm(original, tokens, tuple(legal), script, acronyms)
+    compact = "".join(tokens)
+    return NameForm(
+        original, tokens, tuple(legal), script, acronyms, compact, compact + "".join(legal).replace(" ", "")
+    )
 
 
 def _collapse_initials(tokens: list[str]) -> list[str]:

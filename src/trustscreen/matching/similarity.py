@@ -74,6 +74,7 @@ def skeleton(token: str) -> str:
     return _skeletonize(spelled)
 
 
+@lru_cache(maxsize=500_000)
 def graded_edit_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
