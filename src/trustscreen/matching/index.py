@@ -43,29 +43,31 @@ def _deletions(token: str) -> set[str]:
 
 
 @lru_cache(maxsize=100_000)
-def _query_keys(token: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+def _query_keys(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(spelling keys, sound keys) to look a query token up by."""
     keys = token_keys(token)
-    spelled = [k for k in keys if k[0] in ("t", "d")]
+    spelled = [k for k in keys if k[0] in "td"]
     if len(token) == MIN_DELETION_LENGTH - 1 and not token.isdigit():
         # A query one letter shorter than the listed token: its own deletions are not indexed.
-        spelled.append(("d", token))
-    return tuple(spelled), tuple(k for k in keys if k[0] in ("p", "s"))
+        spelled.append("d" + token)
+    return tuple(spelled), tuple(k for k in keys if k[0] in "ps")
 
 
-def token_keys(token: str) -> list[tuple[str, str]]:
-    keys = [("t", token)]
+@lru_cache(maxsize=200_000)
+def token_keys(token: str) -> tuple[str, ...]:
+    """Index keys of a token: its kind letter (t, d, p, s) followed by the key text."""
+    keys = ["t" + token]
     if len(token) >= MIN_DELETION_LENGTH and not token.isdigit():
-        keys.append(("d", token))
-        keys.extend(("d", d) for d in _deletions(token))
+        keys.append("d" + token)
+        keys.extend("d" + d for d in _deletions(token))
     if len(token) >= 3 and not token.isdigit():
         phon = phonetic_key(token)
         if phon:
-            keys.append(("p", phon))
+            keys.append("p" + phon)
         skel = skeleton(token)
         if len(skel) >= 2:
-            keys.append(("s", skel))
-    return keys
+            keys.append("s" + skel)
+    return tuple(keys)
 
 
 @dataclass(slots=True)
@@ -89,8 +91,8 @@ class NameIndex:
         self.items: list[IndexedEntity] = []
         # Postings hold global form ids; arrays after finish(). A form id's owner entity and its
         # place among that entity's forms are in `_form_entity` / `_form_index`.
-        self._building: dict[tuple[str, str], list[int]] | None = defaultdict(list)
-        self._postings: dict[tuple[str, str], npt.NDArray[np.int32]] = {}
+        self._building: dict[str, list[int]] | None = defaultdict(list)
+        self._postings: dict[str, npt.NDArray[np.int32]] = {}
         self._owner: list[tuple[int, int]] = []
         self._form_entity: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         self._form_index: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
@@ -111,11 +113,11 @@ class NameIndex:
         for form_index, (_kind, form) in enumerate(forms):
             form_id = len(self._owner)
             self._owner.append((position, form_index))
-            keys: set[tuple[str, str]] = set()
+            keys: set[str] = set()
             for token in form.tokens:
                 keys.update(token_keys(token))
                 seen_tokens.add(token)
-            keys.update(("a", short) for short in form.acronyms)
+            keys.update("a" + short for short in form.acronyms)
             for key in keys:
                 self._building[key].append(form_id)
         for token in seen_tokens:
@@ -202,8 +204,8 @@ class NameIndex:
             # An acronym hit (SMIC ↔ Semiconductor Manufacturing International Corporation) stands
             # for the whole name, so it scores like most of the name matching, not on top of it.
             acronym_value = ACRONYM_SHARE * sum(self.weigher(t) for t in form.tokens)
-            extra = [postings.get(("t", short)) for short in form.acronyms]
-            extra += [postings.get(("a", token)) for token in form.tokens]
+            extra = [postings.get("t" + short) for short in form.acronyms]
+            extra += [postings.get("a" + token) for token in form.tokens]
             for posting in extra:
                 if posting is not None:
                     per_form[posting] = np.maximum(per_form[posting], acronym_value)
