@@ -41,6 +41,9 @@ def char_script(char: str) -> str | None:
 
 def detect_script(text: str) -> str | None:
     """Dominant script of the letters in `text`; Japanese (kana present) is Jpan, Han alone is Hani."""
+    if text.isascii():
+        # Most list names: no need to look up each character.
+        return "Latn" if any(c.isalpha() for c in text) else None
     counts: Counter[str] = Counter()
     for char in text:
         script = char_script(char)
@@ -48,7 +51,7 @@ def detect_script(text: str) -> str | None:
             counts[script] += 1
     if not counts:
         return None
-    if counts.get("Kana") and (counts.get("Hani") or counts.get("Kana")):
+    if counts.get("Kana"):
         return "Jpan"
     return counts.most_common(1)[0][0]
 
