@@ -71,8 +71,13 @@ def name_forms(value: str, kind: EntityKind = EntityKind.UNKNOWN) -> tuple[NameF
     script = detect_script(value)
     renderings = latinize(value, script) if script not in (None, "Latn") else [normalize(value)]
     if script == "Hani" and kind is EntityKind.PERSON and len(value) <= 6:
-        # Kanji-only Japanese names (山田太郎) look like Chinese; add their Japanese reading.
-        renderings = [*renderings, *latinize(value, "Jpan")]
+        # Kanji-only Japanese names (山田太郎) look like Chinese; add their Japanese reading, but only
+        # a full one: for Chinese names the reader drops characters it does not know (陈柏源 → "gen").
+        letters = sum(1 for c in value if c.isalpha())
+        renderings = [
+            *renderings,
+            *(r for r in latinize(value, "Jpan") if len(r.split()) >= 2 and len(r.replace(" ", "")) >= 2 * letters),
+        ]
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for rendering in renderings:
