@@ -18,6 +18,7 @@ from trustscreen.matching.similarity import (
     token_similarity,
 )
 from trustscreen.matching.weights import is_country_word, prior_weight
+from trustscreen.text.phonetics import phonetic_key
 
 # Below this a token pair is not evidence of anything.
 MIN_TOKEN_SIMILARITY = 0.6
@@ -29,6 +30,7 @@ SINGLE_WORD_FUZZY = 0.8
 SUBSTANTIVE_WEIGHT = 0.45
 ONE_PART_CAP = 0.7
 SINGLE_WORD_FUZZY_SHORT = 0.7
+SINGLE_WORD_SOUNDALIKE = 0.9
 # An acronym stands for the whole name but says less than the name spelt out.
 ACRONYM_SIMILARITY = 0.9
 # Three letters spell the initials of thousands of names (AES: "Army of Emigrants and Supporters").
@@ -154,7 +156,12 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
         # One real word against one real word with a spelling difference: Cisco/COSCO, Walmart/
         # Welmart. Alone it says little, the shorter the words the less.
         longest = max(len(q_core[0]), len(c_core[0]))
-        base *= SINGLE_WORD_FUZZY_SHORT if longest <= 6 else SINGLE_WORD_FUZZY
+        factor = SINGLE_WORD_FUZZY_SHORT if longest <= 6 else SINGLE_WORD_FUZZY
+        if graded_edit_similarity(q_core[0], c_core[0]) >= 0.92 and phonetic_key(q_core[0]) == phonetic_key(c_core[0]):
+            # One letter apart and sounding the same (Schell / Shell, Gasprom / Gazprom) is how a name
+            # gets misspelt; different sounds (Cisco / COSCO, Nasdaq / NewsDog) are how names differ.
+            factor = SINGLE_WORD_SOUNDALIKE
+        base *= factor
     initial_pairs = sum(1 for p in pairs if p.how in ("initial", "initials"))
     matched_core = sum(1 for i in q_used if _is_core(q_tokens[i])) + initial_pairs
     if max(len(q_core), len(c_core)) >= 2 and matched_core <= 1:
@@ -209,7 +216,8 @@ def _patronym_conflict(q: tuple[str, ...], c: tuple[str, ...], positions: list[t
     """True when a name that follows 'bin' in one name is not the one following 'bin' in the other."""
     mapping = dict(positions)
     for i, token in enumerate(q[:-1]):
-        if token not in PATRONYMIC_CONNECTORS or i + 1 not in mapping:
+        # A first word is a given name ("Ben Netanyahu"), not "son of".
+        if i == 0 or token not in PATRONYMIC_CONNECTORS or i + 1 not in mapping:
             continue
         j = mapping[i + 1]
         if j == 0 or c[j - 1] not in PATRONYMIC_CONNECTORS:
