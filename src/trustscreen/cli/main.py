@@ -34,7 +34,7 @@ app.add_typer(lists_app, name="lists")
 app.add_typer(entities_app, name="entities")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -492,6 +492,111 @@ def bench_pairs(
             f"  line {wrong['line']}: {wrong['name1']!r} vs {wrong['name2']!r} "
             f"expected {wrong['is_match']} score {wrong['score']}"
         )
+
+
+# ---- HTTP API and its keys ------------------------------------------------------------------
+
+keys_app = typer.Typer(help="API keys for `trustscreen serve` (stored hashed, each with a role).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+@_user_errors
+def keys_create(
+    role: Annotated[str, typer.Option(help="read (lists, entities), screen (+ screening) or admin (+ audit).")],
+    label: Annotated[str | None, typer.Option(help="What the key is for, shown by `keys ls`.")] = None,
+) -> None:
+    """Create an API key. It is printed once, alone on the last line, and cannot be shown again."""
+    from trustscreen.store.keys import create_key, parse_role
+
+    wanted = parse_role(role)
+    store = _open_store()
+    record, key = create_key(store.engine, wanted, label)
+    out.print(
+        f"Created API key {record.id} (prefix {record.prefix}, role {record.role.value}). "
+        "Store it now: it is not shown again.",
+        highlight=False,
+    )
+    # Plain write: the key must stay one unwrapped line, whatever the terminal width.
+    sys.stdout.write(key + "\n")
+
+
+@keys_app.command("ls")
+@_user_errors
+def keys_ls(as_json: JsonOpt = False) -> None:
+    """API keys: id, prefix, role, label, created and revoked times (never the keys themselves)."""
+    from trustscreen.store.keys import list_keys
+
+    keys = list_keys(_open_store().engine)
+    if as_json:
+        _print_json({"keys": [k.to_dict() for k in keys]})
+        return
+    from rich.table import Table
+
+    table = Table("id", "prefix", "role", "label", "created", "revoked")
+    for k in keys:
+        revoked = k.revoked_at.strftime("%Y-%m-%d %H:%M") if k.revoked_at else ""
+        table.add_row(
+            str(k.id), k.prefix, k.role.value, k.label or "", k.created_at.strftime("%Y-%m-%d %H:%M"), revoked
+        )
+    out.print(table)
+
+
+@keys_app.command("revoke")
+@_user_errors
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="Key id or prefix (see `keys ls`).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Revoke an API key for good (running servers stop accepting it within a few seconds)."""
+    from trustscreen.store.keys import revoke_key
+
+    record = revoke_key(_open_store().engine, key_id)
+    if as_json:
+        _print_json(record.to_dict())
+        return
+    out.print(f"Revoked API key {record.id} (prefix {record.prefix}, role {record.role.value}).", highlight=False)
+
+
+@app.command("serve")
+@_user_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes sharing the store.")] = 1,
+    open_read: Annotated[
+        bool, typer.Option("--open-read", help="Let GET routes that only read lists and entities answer without a key.")
+    ] = False,
+    access_log: Annotated[bool, typer.Option(help="Log every request (uvicorn access log).")] = True,
+    log_level: Annotated[str, typer.Option(help="critical, error, warning, info or debug.")] = "info",
+) -> None:
+    """Run the HTTP API (native /v1 routes and yente-compatible routes) under uvicorn."""
+    import os
+
+    import uvicorn
+
+    from trustscreen.api.settings import ApiSettings
+
+    settings = load_settings()
+    url = database_url_from(_state.db) if _state.db else settings.database_url
+    # Migrate and load the curated bundle once, here, rather than racing in every worker.
+    _open_store().close()
+    # Workers are separate processes: they read their settings from the environment.
+    os.environ["TRUSTSCREEN_DB"] = url
+    if open_read:
+        os.environ["TRUSTSCREEN_API_OPEN_READ"] = "1"
+    ApiSettings.from_env()  # a bad TRUSTSCREEN_API_* value fails here, once, with exit code 2
+    if log_level not in ("critical", "error", "warning", "info", "debug"):
+        raise ConfigError(f"--log-level {log_level!r}; expected critical, error, warning, info or debug")
+    uvicorn.run(
+        "trustscreen.api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level=log_level,
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry point
