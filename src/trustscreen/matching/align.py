@@ -8,8 +8,8 @@ match a seven-word one on its own). Token weights make "china", "corp" or "al" c
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trustscreen.matching.forms import SYLLABIC, NameForm
 from trustscreen.matching.similarity import (
@@ -35,6 +35,11 @@ SINGLE_WORD_SOUNDALIKE = 0.9
 ACRONYM_SIMILARITY = 0.9
 # Three letters spell the initials of thousands of names (AES: "Army of Emigrants and Supporters").
 SHORT_ACRONYM_SIMILARITY = 0.75
+REVERSE_ACRONYM_SIMILARITY = 0.7
+# Words that join name parts without being one ("Bank *of* America", "*The* Carlyle Group").
+FUNCTION_WORDS = frozenset(
+    {"the", "of", "and", "for", "de", "la", "le", "du", "des", "der", "die", "das", "et", "y", "und"}
+)
 # Joined-string similarity counts only when near-identical (SiemensAG / Siemens AG).
 COMPACT_MIN = 0.9
 GENERIC_ONLY_DAMPING = 0.45
@@ -166,6 +171,10 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
     matched_core = sum(1 for i in q_used if _is_core(q_tokens[i])) + initial_pairs
     if max(len(q_core), len(c_core)) >= 2 and matched_core <= 1:
         # OFAC's own test: one part of a several-part name matching is not a match ("Deere" / "Ali Dhere").
+        base = min(base, ONE_PART_CAP)
+    elif len(c_tokens) == 1 and len([t for t in q_tokens if t not in FUNCTION_WORDS]) >= 2 and not person:
+        # A listed one-word name inside a longer company name: "Superior Technology" is not the SDN
+        # "SUPERIOR". (A one-word query stays a broad search: "Huawei" finds "Huawei Technologies".)
         base = min(base, ONE_PART_CAP)
     matched_weight = sum(q_weights[i] for i in q_used)
     if pairs and matched_weight <= 0.25 * len(q_used) + 1e-9:
@@ -311,15 +320,20 @@ def _same_script_cap(a: str, b: str) -> float:
 
 
 def _acronym_score(query: NameForm, candidate: NameForm, weight: Weigher) -> float:
-    """SMIC ↔ Semiconductor Manufacturing International Corporation, both ways."""
+    """SMIC ↔ Semiconductor Manufacturing International Corporation. A query that is an acronym is a
+    deliberate search; a long query whose initials happen to spell a listed short name ("South West
+    Action for Learning and Living Our Way" → SWALLOW) is a coincidence, so that direction counts less."""
     best = 0.0
-    for short, long in ((query, candidate), (candidate, query)):
+    for short, long, strength_long in (
+        (query, candidate, ACRONYM_SIMILARITY),
+        (candidate, query, REVERSE_ACRONYM_SIMILARITY),
+    ):
         if not long.acronyms or len(long.tokens) < 2:
             continue
         for token in short.tokens:
             if token in long.acronyms:
                 rest = [weight(t) for t in short.tokens if t != token]
                 share = weight(token) / (weight(token) + sum(rest))
-                strength = ACRONYM_SIMILARITY if len(token) >= 4 else SHORT_ACRONYM_SIMILARITY
+                strength = strength_long if len(token) >= 4 else min(strength_long, SHORT_ACRONYM_SIMILARITY)
                 best = max(best, strength * (SHORT_SIDE_SHARE * share + (1 - SHORT_SIDE_SHARE)))
     return best
