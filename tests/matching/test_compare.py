@@ -11,7 +11,7 @@ from trustscreen.matching import DEFAULT_THRESHOLD, compare
     ("a", "b", "kind"),
     [
         ("Huawei Technologies Co., Ltd.", "HUAWEI TECHNOLOGIES COMPANY LIMITED", "organization"),
-        ("Semiconductor Manufacturing International Corp.", "SMIC", "organization"),
+        ("SMIC", "Semiconductor Manufacturing International Corp.", "organization"),
         ("Владимир Путин", "Vladimir Putin", "person"),
         ("习近平", "Xi Jinping", "person"),
         ("김정은", "Kim Jong Un", "person"),
@@ -95,3 +95,16 @@ def test_kind_mismatch_takes_away() -> None:
     scored = score_entity(query, query_forms(query), vessel, entity_name_forms(vessel), prior_weight)
     assert {f.name: f.delta for f in scored.features}["kind_mismatch"] == KIND_MISMATCH
     assert scored.score == pytest.approx(1.0 + KIND_MISMATCH)
+
+
+def test_a_long_name_spelling_a_listed_acronym_is_weaker_than_the_acronym_query() -> None:
+    forward = compare("SMIC", "Semiconductor Manufacturing International Corporation", kind="organization")
+    reverse = compare("Semiconductor Manufacturing International Corporation", "SMIC", kind="organization")
+    assert forward.match and not reverse.match
+    assert reverse.score < forward.score
+
+
+def test_listed_one_word_name_inside_a_longer_company_name_is_not_a_match() -> None:
+    assert not compare("Superior Technology Corporation ApS", "SUPERIOR", kind="organization").match
+    # A one-word query stays a broad search.
+    assert compare("Huawei", "Huawei Technologies Co., Ltd.", kind="organization").match
