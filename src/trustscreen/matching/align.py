@@ -250,6 +250,8 @@ def _join_split_words(
         for j in range(len(right) - 1):
             if j in right_used or j + 1 in right_used:
                 continue
+            if abs(len(right[j]) + len(right[j + 1]) - len(token)) > 1:
+                continue  # more than one letter apart in length: cannot be near-identical
             sim = graded_edit_similarity(token, right[j] + right[j + 1])
             if sim >= COMPACT_MIN:
                 left_used[i] = right_used[j] = right_used[j + 1] = sim

@@ -36,6 +36,9 @@ FORM_CUT = 0.6
 IDENTIFIER_HIT = 100.0
 TOKEN_CACHE_SIZE = 50_000
 ACRONYM_SHARE = 0.8
+# Candidates that share less than this weighted share of the query's tokens cannot reach a match
+# (a company that shares only "technology" with the query); they are not scored.
+MIN_QUERY_SHARE = 0.2
 
 
 def _deletions(token: str) -> set[str]:
@@ -146,7 +149,8 @@ class NameIndex:
         cached = self._token_cache.get(token)
         if cached is not None:
             return cached
-        best: dict[int, float] = {}
+        found: list[npt.NDArray[np.int32]] = []
+        factors: list[float] = []
         broad: list[tuple[float, npt.NDArray[np.int32]]] = []
         spelled, sounded = _query_keys(token)
         # Sound-alike keys are broad: consult them only when no spelling key found the token.
@@ -159,16 +163,21 @@ class NameIndex:
                 if len(posting) > MAX_POSTING:
                     broad.append((factor, posting))
                     continue
-                for form_id in posting.tolist():
-                    if best.get(form_id, 0.0) < factor:
-                        best[form_id] = factor
-            if best:
+                found.append(posting)
+                factors.append(factor)
+            if found:
                 break
-        result = (
-            np.fromiter(best.keys(), dtype=np.int32, count=len(best)),
-            np.fromiter(best.values(), dtype=np.float32, count=len(best)),
-            broad,
-        )
+        if not found:
+            result = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), broad)
+        else:
+            ids = np.concatenate(found)
+            weights = np.repeat(np.asarray(factors, dtype=np.float32), [len(p) for p in found])
+            # Best key per form: sort by form, then by weight descending, keep each form's first.
+            order = np.lexsort((-weights, ids))
+            ids, weights = ids[order], weights[order]
+            first = np.ones(len(ids), dtype=bool)
+            first[1:] = ids[1:] != ids[:-1]
+            result = (ids[first], weights[first], broad)
         if len(self._token_cache) >= TOKEN_CACHE_SIZE:
             self._token_cache.pop(next(iter(self._token_cache)))
         self._token_cache[token] = result
@@ -216,7 +225,10 @@ class NameIndex:
                 posting = posting[: MAX_POSTING * 2]
                 per_form[posting] += weight
                 touched.append(posting)
-            np.maximum(best, per_form, out=best)
+            # As a share of the query form's weight, so forms compare and the absolute cut means
+            # "this much of the query was found".
+            total = sum(self.weigher(t) for t in form.tokens) or 1.0
+            np.maximum(best, per_form / total, out=best)
         # Only forms some key reached can score; avoid scanning the whole array for them.
         hits = np.unique(np.concatenate(touched)) if touched else np.zeros(0, dtype=np.int32)
         entity_scores: dict[int, list[tuple[float, int]]] = defaultdict(list)
@@ -242,7 +254,7 @@ class NameIndex:
         out = []
         for position, scored in ranked:
             entity_best = scored[0][0]
-            if entity_best < relative_cut * top_score:
+            if entity_best < relative_cut * top_score or entity_best < MIN_QUERY_SHARE:
                 break
             if position in forced:
                 indexes = tuple(range(len(self.items[position].forms)))
