@@ -155,8 +155,9 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
         base = share * q_cov + (1 - share) * c_cov
     else:
         base = share * c_cov + (1 - share) * q_cov
-    q_core = [t for t in q_tokens if _is_core(t)]
-    c_core = [t for t in c_tokens if _is_core(t)]
+    # Every part of a person's name is a name part (Xi, Li, Ko); in organisation names generic words are not.
+    q_core = [t for t in q_tokens if _is_core(t) or (person and t.isalpha() and len(t) > 1)]
+    c_core = [t for t in c_tokens if _is_core(t) or (person and t.isalpha() and len(t) > 1)]
     if len(q_core) == 1 and len(c_core) == 1 and q_core != c_core and method_is_tokens(pairs):
         # One real word against one real word with a spelling difference: Cisco/COSCO, Walmart/
         # Welmart. Alone it says little, the shorter the words the less.
@@ -168,7 +169,7 @@ def align(query: NameForm, candidate: NameForm, weight: Weigher, *, person: bool
             factor = SINGLE_WORD_SOUNDALIKE
         base *= factor
     initial_pairs = sum(1 for p in pairs if p.how in ("initial", "initials"))
-    matched_core = sum(1 for i in q_used if _is_core(q_tokens[i])) + initial_pairs
+    matched_core = sum(1 for i in q_used if q_tokens[i] in q_core) + initial_pairs
     if max(len(q_core), len(c_core)) >= 2 and matched_core <= 1:
         # OFAC's own test: one part of a several-part name matching is not a match ("Deere" / "Ali Dhere").
         base = min(base, ONE_PART_CAP)
