@@ -2,6 +2,7 @@
 
 from trustscreen.matching import DEFAULT_THRESHOLD, Comparison, Match, Query, Screener, compare
 from trustscreen.model import Entity, EntityKind, Identifier, Listing, Name, NameKind
+from trustscreen.scanning import scan
 
 __version__ = "0.1.0"
 
@@ -19,4 +20,5 @@ __all__ = [
     "Screener",
     "__version__",
     "compare",
+    "scan",
 ]

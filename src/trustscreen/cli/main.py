@@ -455,6 +455,83 @@ def compare_names(
         out.print(f"  {feature.name:<20} {feature.delta:+.3f}  {feature.detail}")
 
 
+@app.command("scan")
+@_user_errors
+def scan_command(
+    source: Annotated[str, typer.Argument(help="Document to scan, or - for standard input.")],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="auto, text, md, html, pdf, docx, eml, mt103 or pacs008."),
+    ] = "auto",
+    threshold: Annotated[float | None, typer.Option(help="Match threshold in [0, 1] (default 0.76).")] = None,
+    list_ids: Annotated[list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding of a file that declares none (default: UTF-8).")
+    ] = None,
+    max_mb: Annotated[float, typer.Option("--max-mb", help="Refuse documents larger than this (MB).")] = 50.0,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Also write an HTML report: the document with findings highlighted.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find the passages of a document (text, Markdown, HTML, PDF, DOCX, e-mail, MT103, pacs.008) that name
+    listed parties."""
+    from rich.table import Table
+
+    from trustscreen.matching import Screener
+    from trustscreen.scanning import scanner_for
+    from trustscreen.scanning.extract import read_document
+    from trustscreen.scanning.report import render_report
+
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise ConfigError(f"--threshold {threshold} is outside [0, 1]")
+    if max_mb <= 0:
+        raise ConfigError(f"--max-mb {max_mb} must be positive")
+    document = read_document(source, fmt, encoding=encoding, max_bytes=int(max_mb * 1024 * 1024))
+    screener = Screener.from_store(_open_store(), lists=list_ids or None)
+    scanner = scanner_for(screener)
+    hits = scanner.scan(document.text, document.fields or None, threshold=threshold)
+    used = scanner.threshold if threshold is None else threshold
+    versions = [v for v in screener.versions if v is not None]
+    if html_out is not None:
+        html_out.write_text(render_report(document, hits, threshold=used, lists=versions), encoding="utf-8")
+    if as_json:
+        _print_json(
+            {
+                "source": document.source,
+                "format": document.format,
+                "characters": len(document.text),
+                "threshold": used,
+                "lists": [v.to_dict() for v in versions],
+                "hits": [h.to_dict() for h in hits],
+                "report": str(html_out) if html_out else None,
+            }
+        )
+        return
+    if not hits:
+        out.print(f"No listed party named in {document.source} ({len(document.text):,} characters).", highlight=False)
+    else:
+        table = Table("where", "text", "listed party", "entries", "score", "lists")
+        spans: dict[tuple[int, int], list[Any]] = {}
+        for hit in hits:
+            spans.setdefault((hit.start, hit.end), []).append(hit)
+        for (start, _end), group in spans.items():
+            first = group[0]
+            line = document.text.count("\n", 0, start) + 1
+            table.add_row(
+                f"{first.field + ' ' if first.field else ''}line {line}",
+                " ".join(first.text.split()),
+                "\n".join(dict.fromkeys(h.entity.primary_name for h in group)),
+                "\n".join(h.entity.id for h in group),
+                f"{max(h.score for h in group):.2f}",
+                ", ".join(sorted({x.list_id for h in group for x in h.entity.listings})),
+            )
+        out.print(table)
+        out.print(f"{len(hits)} hit(s) in {document.source}.", highlight=False)
+    if html_out is not None:
+        out.print(f"Report written to {html_out}", highlight=False)
+
+
 bench_app = typer.Typer(help="Quality and speed benchmarks.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 
@@ -516,6 +593,7 @@ def keys_create(
         f"Created API key {record.id} (prefix {record.prefix}, role {record.role.value}). "
         "Store it now: it is not shown again.",
         highlight=False,
+        soft_wrap=True,
     )
     # Plain write: the key must stay one unwrapped line, whatever the terminal width.
     sys.stdout.write(key + "\n")
