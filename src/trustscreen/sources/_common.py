@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pycountry
 import yaml
@@ -70,6 +72,36 @@ def csv_rows(path: Path, text: str, *, delimiter: str = ",") -> Iterator[tuple[i
             line = reader.line_num + 1
     except csv.Error as exc:
         raise SourceError(str(path), f"malformed CSV: {exc}", line=reader.line_num) from None
+
+
+def json_objects(path: Path, text: str, expected: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSON-lines file; `expected` names what one
+    line should hold, for the error message."""
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise SourceError(str(path), f"invalid JSON ({exc.msg}); expected {expected}", line=number) from None
+        if not isinstance(data, dict):
+            raise SourceError(str(path), "expected a JSON object per line", line=number)
+        yield number, data
+
+
+def unique_ids(path: Path, items: Iterator[tuple[int, str]], field: str) -> None:
+    """Refuse a second record with an id already seen, naming both lines."""
+    seen: dict[str, int] = {}
+    for number, item_id in items:
+        if item_id in seen:
+            raise SourceError(
+                str(path),
+                f"duplicate {field} (first on line {seen[item_id]}); expected each once",
+                line=number,
+                record=item_id,
+                field=field,
+            )
+        seen[item_id] = number
 
 
 def clean(value: str | None, *, nulls: tuple[str, ...] = ()) -> str | None:

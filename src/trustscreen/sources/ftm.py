@@ -10,7 +10,6 @@ name relations but are not screened. Only the flat line format is read: the nest
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from trustscreen.model import (
     Relation,
     RelationKind,
 )
-from trustscreen.sources._common import clean, country_code, decode, read_bytes
+from trustscreen.sources._common import clean, country_code, decode, json_objects, read_bytes, unique_ids
 from trustscreen.text.scripts import detect_script
 
 FORMAT = "ftm"
@@ -132,36 +131,14 @@ def _is_party(line: _Line) -> bool:
 
 
 def _lines(path: Path, text: str) -> list[_Line]:
-    lines: list[_Line] = []
-    seen: dict[str, int] = {}
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        line = _line(path, number, raw)
-        if line.id in seen:
-            raise SourceError(
-                str(path),
-                f"duplicate entity id (first on line {seen[line.id]}); expected each id once",
-                line=number,
-                record=line.id,
-                field="id",
-            )
-        seen[line.id] = number
-        lines.append(line)
+    lines = [_line(path, number, data) for number, data in json_objects(path, text, "one FtM entity per line")]
     if not lines:
         raise SourceError(str(path), "file is empty; expected FtM entity JSON lines")
+    unique_ids(path, ((line.number, line.id) for line in lines), "entity id")
     return lines
 
 
-def _line(path: Path, number: int, raw: str) -> _Line:
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise SourceError(
-            str(path), f"invalid JSON ({exc.msg}); expected one FtM entity per line", line=number
-        ) from None
-    if not isinstance(data, dict):
-        raise SourceError(str(path), "expected a JSON object per line", line=number)
+def _line(path: Path, number: int, data: dict[str, Any]) -> _Line:
     entity_id, schema, props = data.get("id"), data.get("schema"), data.get("properties", {})
     if not isinstance(entity_id, str) or not entity_id.strip():
         raise SourceError(str(path), "entity has no id", line=number, field="id")

@@ -10,7 +10,6 @@ label the people who point to them (`extra["positions"]`).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from trustscreen.model import (
     Relation,
     RelationKind,
 )
-from trustscreen.sources._common import clean, country_code, decode, partial_date, read_bytes
+from trustscreen.sources._common import clean, country_code, decode, json_objects, partial_date, read_bytes, unique_ids
 from trustscreen.text.scripts import detect_script
 
 FORMAT = "senzing"
@@ -84,36 +83,14 @@ def parse(path: Path) -> ParsedList:
 
 
 def _records(path: Path, text: str) -> list[_Record]:
-    records: list[_Record] = []
-    seen: dict[str, int] = {}
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        record = _record(path, number, raw)
-        if record.record_id in seen:
-            raise SourceError(
-                str(path),
-                f"duplicate RECORD_ID (first on line {seen[record.record_id]}); expected each once",
-                line=number,
-                record=record.record_id,
-                field="RECORD_ID",
-            )
-        seen[record.record_id] = number
-        records.append(record)
+    records = [_record(path, number, data) for number, data in json_objects(path, text, "one Senzing record per line")]
     if not records:
         raise SourceError(str(path), "file is empty; expected Senzing JSON lines")
+    unique_ids(path, ((record.line, record.record_id) for record in records), "RECORD_ID")
     return records
 
 
-def _record(path: Path, number: int, raw: str) -> _Record:
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise SourceError(
-            str(path), f"invalid JSON ({exc.msg}); expected one Senzing record per line", line=number
-        ) from None
-    if not isinstance(data, dict):
-        raise SourceError(str(path), "expected a JSON object per line", line=number)
+def _record(path: Path, number: int, data: dict[str, Any]) -> _Record:
     for key in ("DATA_SOURCE", "RECORD_ID"):
         if not isinstance(data.get(key), str | int) or not str(data[key]).strip():
             raise SourceError(str(path), f"record has no {key}", line=number, field=key)
