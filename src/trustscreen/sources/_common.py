@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -17,6 +17,7 @@ import pycountry
 import yaml
 
 from trustscreen.errors import SourceError
+from trustscreen.model import Name
 
 # Fields wider than this are not names or remarks but a broken file (an unclosed quote swallowing
 # the rest of the file, or hostile input); refuse them instead of storing megabytes in one field.
@@ -102,6 +103,19 @@ def unique_ids(path: Path, items: Iterator[tuple[int, str]], field: str) -> None
                 field=field,
             )
         seen[item_id] = number
+
+
+def unique_names(names: Iterable[Name]) -> tuple[Name, ...]:
+    """First occurrence wins (callers pass primary and strong names first), compared without case or
+    extra spaces: lists repeat a name in capitals or as its own alias, which adds nothing to match on."""
+    seen: set[str] = set()
+    out: list[Name] = []
+    for name in names:
+        key = " ".join(name.value.casefold().split())
+        if key and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return tuple(out)
 
 
 def clean(value: str | None, *, nulls: tuple[str, ...] = ()) -> str | None:

@@ -39,6 +39,7 @@ from trustscreen.sources._common import (
     partial_date,
     read_bytes,
     split_multi,
+    unique_names,
 )
 from trustscreen.text.scripts import detect_script
 
@@ -610,7 +611,7 @@ def _entity(path: Path, group: list[_Row], as_of: str | None) -> Entity:
     return Entity(
         id=f"{LIST_ID}:{first.raw_id}",
         kind=kinds.pop() if kinds else EntityKind.UNKNOWN,
-        names=_unique_names(names),
+        names=unique_names(names),
         listings=tuple(r.listing for r in group),
         identifiers=tuple(_unique(i for r in group for i in r.identifiers)),
         addresses=tuple(_unique(a for r in group for a in r.addresses)),
@@ -621,18 +622,6 @@ def _entity(path: Path, group: list[_Row], as_of: str | None) -> Entity:
         as_of=as_of,
         extra=extra,
     )
-
-
-def _unique_names(names: list[Name]) -> tuple[Name, ...]:
-    """First spelling wins; SSI repeats NS-MBS names in capitals, which adds nothing to match on."""
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        key = " ".join(name.value.casefold().split())
-        if key not in seen:
-            seen.add(key)
-            out.append(name)
-    return tuple(out)
 
 
 def _unique(items: Iterable[Any]) -> list[Any]:

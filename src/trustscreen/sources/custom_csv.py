@@ -39,6 +39,7 @@ from trustscreen.sources._common import (
     iso_date,
     partial_date,
     read_bytes,
+    unique_names,
 )
 from trustscreen.text.scripts import detect_script
 
@@ -363,18 +364,7 @@ def _names(name: str, aliases: list[str], natives: list[str]) -> tuple[Name, ...
     names = [Name(name, NameKind.PRIMARY, detect_script(name))]
     names += [Name(v, NameKind.ALIAS, detect_script(v)) for v in aliases]
     names += [Name(v, NameKind.NATIVE, detect_script(v)) for v in natives]
-    return _unique_names(names)
-
-
-def _unique_names(names: list[Name]) -> tuple[Name, ...]:
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        key = " ".join(name.value.casefold().split())
-        if key not in seen:
-            seen.add(key)
-            out.append(name)
-    return tuple(out)
+    return unique_names(names)
 
 
 def _listing(mapping: CustomMapping, list_id: str, cell: Any) -> Listing:
@@ -445,7 +435,7 @@ def _combine(path: Path, first_line: int, first: Entity, row: _Row) -> Entity:
     return replace(
         first,
         kind=kinds.pop() if kinds else EntityKind.UNKNOWN,
-        names=_unique_names([*first.names, *(replace(n, kind=_demoted(n.kind)) for n in other.names)]),
+        names=unique_names([*first.names, *(replace(n, kind=_demoted(n.kind)) for n in other.names)]),
         listings=(*first.listings, *other.listings),
         identifiers=tuple(dict.fromkeys((*first.identifiers, *other.identifiers))),
         addresses=tuple(dict.fromkeys((*first.addresses, *other.addresses))),

@@ -92,7 +92,7 @@ from trustscreen.model import (
     Relation,
     RelationKind,
 )
-from trustscreen.sources._common import clean, country_code, csv_rows, decode, partial_date, read_bytes
+from trustscreen.sources._common import clean, country_code, csv_rows, decode, partial_date, read_bytes, unique_names
 from trustscreen.text.scripts import detect_script
 
 FORMAT = "ofac-csv"
@@ -892,7 +892,7 @@ def _entity(
     primary = _value(row[1]) or ""
     remarks = _value(remarks_raw)
     facts = _parse_remarks(remarks, truncated)
-    names = _unique_names([Name(primary, NameKind.PRIMARY, _script(primary)), *aliases, *facts.names])
+    names = unique_names([Name(primary, NameKind.PRIMARY, _script(primary)), *aliases, *facts.names])
     title = _value(row[4])
     listings = _listings(spec.list_id, row[3], title)
     extra: dict[str, Any] = dict(facts.extra)
@@ -951,19 +951,6 @@ def _vessel(row: list[str]) -> dict[str, str]:
         if value:
             result[key] = value
     return result
-
-
-def _unique_names(names: list[Name]) -> tuple[Name, ...]:
-    """Drop repeats; callers pass strong names before weak ones, so a repeat keeps the stronger kind."""
-    seen: set[str] = set()
-    result: list[Name] = []
-    for name in names:
-        key = name.value.casefold()
-        if not name.value or key in seen:
-            continue
-        seen.add(key)
-        result.append(name)
-    return tuple(result)
 
 
 def _kind(path: Path, line: int, row: list[str]) -> EntityKind:

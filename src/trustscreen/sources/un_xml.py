@@ -25,7 +25,7 @@ from trustscreen.model import (
     NameKind,
     ParsedList,
 )
-from trustscreen.sources._common import clean, country_code, decode, iso_date, partial_date, read_bytes
+from trustscreen.sources._common import clean, country_code, decode, iso_date, partial_date, read_bytes, unique_names
 from trustscreen.text.scripts import detect_script
 
 FORMAT = "un-xml"
@@ -187,19 +187,7 @@ def _names(path: Path, element: Any, reference: str, kind: EntityKind) -> tuple[
         if value:
             quality = (_text(alias, "QUALITY") or "").lower()
             names.append(Name(value, _ALIAS_KINDS.get(quality, NameKind.ALIAS), detect_script(value)))
-    return _unique_names(names)
-
-
-def _unique_names(names: list[Name]) -> tuple[Name, ...]:
-    """First occurrence wins, so the primary name is never repeated as an alias."""
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        key = " ".join(name.value.casefold().split())
-        if key not in seen:
-            seen.add(key)
-            out.append(name)
-    return tuple(out)
+    return unique_names(names)
 
 
 def _values(element: Any, tag: str) -> list[str]:
