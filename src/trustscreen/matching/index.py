@@ -195,42 +195,53 @@ class NameIndex:
         relative_cut: float = RELATIVE_CUT,
     ) -> list[Candidate]:
         """Entities sharing the most weighted keys with any query form, with the forms that did."""
-        n_forms = len(self._form_entity)
-        best = np.zeros(n_forms, dtype=np.float32)
-        per_form = np.zeros(n_forms, dtype=np.float32)
         postings = self._postings
-        touched: list[npt.NDArray[np.int32]] = []
+        # Sparse accumulation: (form id, value) pieces, summed per form within a query form and
+        # maxed across query forms; never an array over every indexed form.
+        best_ids: list[npt.NDArray[np.int32]] = []
+        best_values: list[npt.NDArray[np.float32]] = []
         for form in forms:
-            per_form.fill(0.0)
+            ids_parts: list[npt.NDArray[np.int32]] = []
+            value_parts: list[npt.NDArray[np.float32]] = []
             common: list[tuple[float, npt.NDArray[np.int32]]] = []
+            total = sum(self.weigher(t) for t in form.tokens) or 1.0
             for token in form.tokens:
                 ids, factors, broad = self._token_hits(token)
                 weight = self.weigher(token)
                 if len(ids):
-                    per_form[ids] += factors * weight
-                    touched.append(ids)
+                    ids_parts.append(ids)
+                    value_parts.append(factors * np.float32(weight / total))
                 common.extend((weight * factor, posting) for factor, posting in broad)
-            # An acronym hit (SMIC ↔ Semiconductor Manufacturing International Corporation) stands
-            # for the whole name, so it scores like most of the name matching, not on top of it.
-            acronym_value = ACRONYM_SHARE * sum(self.weigher(t) for t in form.tokens)
-            extra = [postings.get("t" + short) for short in form.acronyms]
-            extra += [postings.get("a" + token) for token in form.tokens]
-            for posting in extra:
-                if posting is not None:
-                    per_form[posting] = np.maximum(per_form[posting], acronym_value)
-                    touched.append(posting)
-            if common and not touched:
+            if not ids_parts and common:
                 # Only very common keys matched: use the rarest of them rather than nothing.
                 weight, posting = min(common, key=lambda item: len(item[1]))
                 posting = posting[: MAX_POSTING * 2]
-                per_form[posting] += weight
-                touched.append(posting)
-            # As a share of the query form's weight, so forms compare and the absolute cut means
-            # "this much of the query was found".
-            total = sum(self.weigher(t) for t in form.tokens) or 1.0
-            np.maximum(best, per_form / total, out=best)
-        # Only forms some key reached can score; avoid scanning the whole array for them.
-        hits = np.unique(np.concatenate(touched)) if touched else np.zeros(0, dtype=np.int32)
+                ids_parts.append(posting)
+                value_parts.append(np.full(len(posting), weight / total, dtype=np.float32))
+            if ids_parts:
+                ids, inverse = np.unique(np.concatenate(ids_parts), return_inverse=True)
+                sums = np.bincount(inverse, weights=np.concatenate(value_parts)).astype(np.float32)
+                best_ids.append(ids.astype(np.int32))
+                best_values.append(sums)
+            # An acronym hit (SMIC ↔ Semiconductor Manufacturing International Corporation) stands
+            # for the whole name, so it scores like most of the name matching, not on top of it.
+            for acronym_hits in [postings.get("t" + short) for short in form.acronyms] + [
+                postings.get("a" + token) for token in form.tokens
+            ]:
+                if acronym_hits is not None:
+                    best_ids.append(acronym_hits)
+                    best_values.append(np.full(len(acronym_hits), ACRONYM_SHARE, dtype=np.float32))
+        if best_ids:
+            all_ids = np.concatenate(best_ids)
+            all_values = np.concatenate(best_values)
+            # Best value per form id: sort by id, then value descending, keep each id's first.
+            order = np.lexsort((-all_values, all_ids))
+            all_ids, all_values = all_ids[order], all_values[order]
+            first = np.ones(len(all_ids), dtype=bool)
+            first[1:] = all_ids[1:] != all_ids[:-1]
+            hits, hit_scores = all_ids[first], all_values[first]
+        else:
+            hits, hit_scores = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         entity_scores: dict[int, list[tuple[float, int]]] = defaultdict(list)
         forced: set[int] = set()
         for value in identifiers:
@@ -239,7 +250,7 @@ class NameIndex:
                 entity_scores[position].append((IDENTIFIER_HIT, -1))
                 forced.add(position)
         if len(hits):
-            scores = best[hits]
+            scores = hit_scores
             # Enough top forms to cover `limit` entities even when each has several forms.
             keep = min(len(hits), limit * 6)
             top = np.argpartition(-scores, keep - 1)[:keep] if keep < len(hits) else np.arange(len(hits))
