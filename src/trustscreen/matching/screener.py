@@ -110,7 +110,7 @@ class Screener:
         limit: int = 10,
         threshold: float | None = None,
         lists: Iterable[str] | None = None,
-        candidates: int = 12,
+        candidates: int = 10,
     ) -> list[Match]:
         if isinstance(query, str):
             query = Query(query)
