@@ -55,3 +55,39 @@ names = sa.Table(
     sa.Index("ix_names_lookup_key", "lookup_key"),
     sa.Index("ix_names_version", "version_id"),
 )
+
+# ---- API keys and the audit trail (revision 0002) ---------------------------------------------
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # Shown in `keys ls` and audit rows, and used to find the row; never enough to authenticate.
+    sa.Column("prefix", sa.String(16), nullable=False),
+    # sha256 of the whole key: the key itself is shown once, at creation, and never stored.
+    sa.Column("key_hash", sa.String(64), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("label", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("prefix", name="uq_api_keys_prefix"),
+)
+
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    # No foreign key: a request with an unknown or revoked key is recorded too.
+    sa.Column("key_id", sa.Integer),
+    sa.Column("key_prefix", sa.String(16)),
+    sa.Column("method", sa.String(10), nullable=False),
+    sa.Column("route", sa.Text, nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("client", sa.String(100)),
+    sa.Column("duration_ms", sa.Float),
+    # What was asked (the queries as the server understood them) and which entities came back.
+    sa.Column("request", sa.JSON, nullable=False),
+    sa.Column("result_ids", sa.JSON, nullable=False),
+    sa.Index("ix_audit_at", "at"),
+)
