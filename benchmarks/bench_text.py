@@ -62,13 +62,9 @@ def _wikidata(data: Path) -> list[str]:
 
 def _china(data: Path) -> list[str]:
     names: list[str] = []
-    with (data / "tech/china_countersanctions_opensanctions.csv").open(
-        encoding="utf-8", newline=""
-    ) as handle:
+    with (data / "tech/china_countersanctions_opensanctions.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            names.extend(
-                value for key, value in row.items() if key in ("Name", "Alias", "Chinese name") and value
-            )
+            names.extend(value for key, value in row.items() if key in ("Name", "Alias", "Chinese name") and value)
     mofcom = json.loads((data / "tech/cn_mofcom_uel_exportcontrol_attention_lists.json").read_text("utf-8"))
     names.extend(_strings(mofcom))
     return names
@@ -93,9 +89,7 @@ def _putin(data: Path) -> None:
         "token_set_ratio": fuzz.token_set_ratio,
     }
     for label, scorer in scorers.items():
-        hits = sum(
-            max((scorer(v, "vladimir putin") for v in latinize(name)), default=0) >= 80 for name in variants
-        )
+        hits = sum(max((scorer(v, "vladimir putin") for v in latinize(name)), default=0) >= 80 for name in variants)
         print(f"putin variants with a rendering at {label} >= 80: {hits}/{len(variants)}")
 
 

@@ -103,9 +103,7 @@ def test_load_show_diff_and_entity(cli: CliRunner, shared_data: Path, tmp_path: 
     assert entity["entity"]["names"][0]["value"] == "ERIC BADEGE"
 
 
-def test_bad_file_gives_one_clear_error_and_leaves_the_store_unchanged(
-    cli: CliRunner, tmp_path: Path
-) -> None:
+def test_bad_file_gives_one_clear_error_and_leaves_the_store_unchanged(cli: CliRunner, tmp_path: Path) -> None:
     _json(cli, "lists", "ls")  # creates the store with the curated bundle
     db = Path(os.environ["TRUSTSCREEN_DB"])
     before = hashlib.sha256(db.read_bytes()).hexdigest()

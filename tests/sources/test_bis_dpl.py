@@ -281,6 +281,5 @@ def test_unbelievable_dates(tmp_path: Path) -> None:
     (listing,) = entities["C"].listings
     assert listing.listed_on is None and listing.ended_on is None
     assert listing.remarks == (
-        "Effective_Date '13/45/2021' is not a MM/DD/YYYY date; "
-        "Expiration_Date 'soon' is not a MM/DD/YYYY date"
+        "Effective_Date '13/45/2021' is not a MM/DD/YYYY date; Expiration_Date 'soon' is not a MM/DD/YYYY date"
     )

@@ -130,9 +130,7 @@ def test_real_2023_entity_list_row(csl_2023_whole_rows: ParsedList) -> None:
         listing.source_url
         == "https://www.bis.doc.gov/index.php/policy-guidance/lists-of-parties-of-concern/entity-list"
     )
-    assert [a.full for a in entity.addresses] == [
-        "No.1 Fengying East Road, Haidian District, Beijing, 100094, CN"
-    ]
+    assert [a.full for a in entity.addresses] == ["No.1 Fengying East Road, Haidian District, Beijing, 100094, CN"]
     assert entity.countries == ("CN",)
 
 

@@ -144,9 +144,7 @@ def test_fcc_dates_and_scopes(bundle: dict[str, ParsedList]) -> None:
         "autel-robotics": "2025-12-22",
     }
     for slug in ("hytera", "hikvision", "dahua"):
-        assert (entity(bundle, f"us-fcc-covered:{slug}").listings[0].scope or "").startswith(
-            "Public-safety scope only"
-        )
+        assert (entity(bundle, f"us-fcc-covered:{slug}").listings[0].scope or "").startswith("Public-safety scope only")
     for slug in ("china-mobile-international-usa", "china-telecom-americas", "china-unicom-americas"):
         assert (entity(bundle, f"us-fcc-covered:{slug}").listings[0].scope or "").startswith("Services only")
     assert entity(bundle, "us-fcc-covered:uas-foreign-produced").kind is EntityKind.EQUIPMENT
@@ -218,13 +216,9 @@ def test_pompeo_counter_sanction(bundle: dict[str, ParsedList]) -> None:
 def test_tiktok_app_ids(bundle: dict[str, ParsedList]) -> None:
     tiktok = entity(bundle, "in-it-69a:tiktok")
     assert tiktok.kind is EntityKind.APP
-    assert [(i.scheme, i.value) for i in tiktok.identifiers] == [
-        ("android_package", "com.zhiliaoapp.musically")
-    ]
+    assert [(i.scheme, i.value) for i in tiktok.identifiers] == [("android_package", "com.zhiliaoapp.musically")]
     assert tiktok.identifiers[0].note == "community-compiled, not from the order"
-    assert [(rel.kind, rel.target_name) for rel in tiktok.relations] == [
-        (RelationKind.DEVELOPER, "ByteDance")
-    ]
+    assert [(rel.kind, rel.target_name) for rel in tiktok.relations] == [(RelationKind.DEVELOPER, "ByteDance")]
     assert [listing.listed_on for listing in tiktok.listings] == ["2020-06-29"]
     lite = entity(bundle, "in-it-69a:tiktok-lite")
     assert [i.value for i in lite.identifiers] == [
@@ -294,9 +288,7 @@ def test_cmic_and_1260h_status_changes(bundle: dict[str, ParsedList]) -> None:
     for slug in (*added_2025, "sensetime", "origincell"):
         (listing,) = entity(bundle, f"us-cmic-1260h:{slug}").listings
         assert listing.listed_on == "2025-01-07"
-    ccmc_2020_06 = [
-        item for item in bundle["us-cmic-1260h"].entities if item.listings[0].listed_on == "2020-06"
-    ]
+    ccmc_2020_06 = [item for item in bundle["us-cmic-1260h"].entities if item.listings[0].listed_on == "2020-06"]
     assert len(ccmc_2020_06) == 20
 
 
@@ -338,9 +330,7 @@ def _normal(text: str) -> str:
 
 
 @pytest.mark.shared_data
-def test_fcc_dates_match_the_opensanctions_transcription(
-    shared_data: Path, bundle: dict[str, ParsedList]
-) -> None:
+def test_fcc_dates_match_the_opensanctions_transcription(shared_data: Path, bundle: dict[str, ParsedList]) -> None:
     with (shared_data / "tech" / "fcc_covered_list_table_opensanctions.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     checked = 0
@@ -366,9 +356,7 @@ def test_fcc_dates_match_the_opensanctions_transcription(
 
 
 @pytest.mark.shared_data
-def test_section_889_names_match_the_statute_transcription(
-    shared_data: Path, bundle: dict[str, ParsedList]
-) -> None:
+def test_section_889_names_match_the_statute_transcription(shared_data: Path, bundle: dict[str, ParsedList]) -> None:
     with (shared_data / "tech" / "us_special_leg_section_889.csv").open(encoding="utf-8") as handle:
         names = {row["name"] for row in csv.DictReader(handle)}
     assert {item.primary_name for item in bundle["us-ndaa-889"].entities} == names
@@ -542,9 +530,7 @@ def test_other_schema_violations(tmp_path: Path) -> None:
 
 
 def test_duplicate_key_and_empty_and_encoding(tmp_path: Path) -> None:
-    error = parse_error(
-        tmp_path, VALID.replace("    countries: [CN]\n", "    countries: [CN]\n    countries: [US]\n")
-    )
+    error = parse_error(tmp_path, VALID.replace("    countries: [CN]\n", "    countries: [CN]\n    countries: [US]\n"))
     assert (error.line, error.field) == (16, "countries")
     error = parse_error(tmp_path, VALID[: VALID.index("entries:")] + "entries: []\n")
     assert error.field == "entries"

@@ -148,9 +148,7 @@ def test_ids_identifiers_semicolon_delimiter_and_bom(tmp_path: Path) -> None:
         "R1;Acme Trading;Acme|ACME T.;China, People's Republic of;5493001KJTIIGC8Y1R12;\n"
         "R2;Jane Roe;;GB;;12 Jan 1955\n"
     )
-    mapping = parse_mapping(
-        "id=Ref,name=Company Name,aliases=AKA,country=Country,identifier=LEI,dob=DOB,sep=|"
-    )
+    mapping = parse_mapping("id=Ref,name=Company Name,aliases=AKA,country=Country,identifier=LEI,dob=DOB,sep=|")
     parsed = custom_csv.parse(write(tmp_path, text), mapping, list_id="mine")
     acme, jane = parsed.entities
     assert acme.id == "mine:R1"

@@ -178,9 +178,7 @@ FIXTURE: list[dict[str, Any]] = [
 
 def write(tmp_path: Path, lines: list[dict[str, Any]], name: str = "entities.ftm.json") -> Path:
     path = tmp_path / name
-    path.write_text(
-        "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8"
-    )
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8")
     return path
 
 
@@ -230,10 +228,7 @@ def test_company_and_vessel(parsed: ParsedList) -> None:
         ("TNK TRADE LIMITED", NameKind.ALIAS),
     ]
     assert [(i.scheme, i.value) for i in rosneft.identifiers] == [("registration number", "C122790")]
-    assert (
-        rosneft.addresses[0].full
-        == "Elenion Building 5 Themistokli Dervi, 2nd floor, Lefkosia, Nicosia, 1066, CY"
-    )
+    assert rosneft.addresses[0].full == "Elenion Building 5 Themistokli Dervi, 2nd floor, Lefkosia, Nicosia, 1066, CY"
     assert rosneft.listings[0].list_id == "os-us-ofac-cons"
     assert rosneft.listings[0].scope == "Subject to Directive 2"
     assert mar_azul.kind is EntityKind.VESSEL

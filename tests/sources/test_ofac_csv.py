@@ -85,9 +85,7 @@ def test_sdn_2021_counts(sdn_2021: ParsedList, shared_data: Path) -> None:
     assert info.source_format == "ofac-csv"
     assert info.as_of is None  # the legacy CSVs carry no publication date
     base = (shared_data / "ofac" / "sdn_2021").resolve()
-    assert sdn_2021.files == tuple(
-        str(base / n) for n in ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv")
-    )
+    assert sdn_2021.files == tuple(str(base / n) for n in ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"))
     entities = sdn_2021.entities
     # 8976 rows in sdn.csv (PROVENANCE, and `csv.reader` row count), one entity each.
     assert len(entities) == 8976
@@ -128,9 +126,7 @@ def test_sdn_2021_bank_entry(sdn_2021: ParsedList) -> None:
         Name("NATIONAL BANK OF CUBA", NameKind.ALIAS, "Latn"),
         Name("BNC", NameKind.WEAK_ALIAS, "Latn"),
     )
-    assert [(lst.list_id, lst.program, lst.jurisdiction) for lst in bank.listings] == [
-        ("us-ofac-sdn", "CUBA", "US")
-    ]
+    assert [(lst.list_id, lst.program, lst.jurisdiction) for lst in bank.listings] == [("us-ofac-sdn", "CUBA", "US")]
     assert bank.listings[0].source_url == "https://sanctionssearch.ofac.treas.gov/"
     assert bank.addresses[0] == Address(
         full="Zweierstrasse 35, Zurich CH-8022, Switzerland",
@@ -414,9 +410,7 @@ def test_alt_and_address_companions(tmp_path: Path) -> None:
     ]
     assert entities["us-ofac-sdn:8"].names[1] == Name("BOBBY", NameKind.WEAK_ALIAS, "Latn")
     assert entities["us-ofac-sdn:7"].addresses == (
-        Address(
-            full="1 Main St, Dubai, United Arab Emirates", street="1 Main St", city="Dubai", country="AE"
-        ),
+        Address(full="1 Main St, Dubai, United Arab Emirates", street="1 Main St", city="Dubai", country="AE"),
     )
     assert entities["us-ofac-sdn:8"].addresses == ()  # an all "-0-" address row adds nothing
 

@@ -131,9 +131,7 @@ def test_person_with_name_variants(excerpt: ParsedList) -> None:
             source_url=PAGE,
         ),
     )
-    assert entity.remarks is not None and entity.remarks.startswith(
-        "Leading businessperson operating in Syria."
-    )
+    assert entity.remarks is not None and entity.remarks.startswith("Leading businessperson operating in Syria.")
     assert entity.extra == {"last_updated": "2020-02-17"}
 
 
@@ -166,9 +164,7 @@ def test_entity_with_alias_and_address(excerpt: ParsedList) -> None:
         ("3MG", NameKind.ALIAS),
     ]
     assert entity.addresses == (
-        Address(
-            full="PO Box 16595-365, Tehran, Iran", street="PO Box 16595-365", city="Tehran", country="IR"
-        ),
+        Address(full="PO Box 16595-365, Tehran, Iran", street="PO Box 16595-365", city="Tehran", country="IR"),
     )
     assert entity.identifiers == (Identifier("UN Ref", "E.29.I.11"),)
     assert entity.listings[0].program == "Iran (nuclear proliferation)"
@@ -186,9 +182,7 @@ def test_cp1252_text_and_vessel_imo(excerpt: ParsedList) -> None:
     group = index["uk-hmt-conlist:12999"]
     assert group.birth_dates == ("1970", "1969", "1971", "1970-01-01", "1971-01-01")
     assert [i.value for i in group.identifiers] == ["D00001184", "P04838205", "202-2708-8368"]
-    assert group.identifiers[2] == Identifier(
-        "National ID No.", "202-2708-8368", "SD", "202-2708-8368 (Sudan)"
-    )
+    assert group.identifiers[2] == Identifier("National ID No.", "202-2708-8368", "SD", "202-2708-8368 (Sudan)")
     assert [a.country for a in group.addresses] == ["CF", "SD"]
 
 

@@ -6,10 +6,7 @@ from trustscreen.text.normalize import tokens
 
 def test_acronym_of_organisation_names() -> None:
     assert acronym(tokens("Semiconductor Manufacturing International Corporation")) == "smic"
-    assert (
-        acronym(tokens("Semiconductor Manufacturing International Corporation"), include_legal_form=False)
-        == "smi"
-    )
+    assert acronym(tokens("Semiconductor Manufacturing International Corporation"), include_legal_form=False) == "smi"
     assert acronym(tokens("Aviation Industry Corporation of China")) == "aicc"
     assert acronym(tokens("China Electronics Technology Group Corporation")) == "cetgc"
     assert acronym(tokens("The Bank of the Islamic Republic")) == "bir"

@@ -141,9 +141,7 @@ def test_renderings_are_normalised_and_unique() -> None:
 
 
 def _pairs(path: Path) -> list[tuple[str, str]]:
-    lines = [
-        line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
-    ]
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
     rows = list(csv.reader(lines))
     return [(row[0], row[1]) for row in rows]
 

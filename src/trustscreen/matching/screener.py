@@ -81,6 +81,8 @@ class Screener:
         threshold: float = DEFAULT_THRESHOLD,
     ) -> None:
         self.threshold = threshold
+        # Indexes derived from this one (the scanner's phrase index …), built once and freed with it.
+        self.derived: dict[str, Any] = {}
         self.index = NameIndex()
         self.versions: list[ListVersion | None] = []
         version_slot: dict[int | None, int] = {}

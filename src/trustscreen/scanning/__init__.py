@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,6 @@ from trustscreen.matching.screener import Screener
 from trustscreen.scanning.extract import FORMATS, MAX_BYTES, Document, DocumentError, parse_document, read_document
 from trustscreen.scanning.scanner import Field, Hit, Scanner
 
-_scanners: weakref.WeakKeyDictionary[Screener, Scanner] = weakref.WeakKeyDictionary()
 _default: dict[tuple[str, tuple[tuple[str, int], ...]], Screener] = {}
 
 
@@ -32,10 +30,12 @@ class ScanResult:
 
 def scanner_for(screener: Screener) -> Scanner:
     """The scanner of a screener, built once (it indexes every listed name) and reused."""
-    scanner = _scanners.get(screener)
-    if scanner is None:
+    # Kept on the screener itself: a cache keyed by the screener would keep it alive through the
+    # scanner's own reference to it.
+    scanner = screener.derived.get("scanner")
+    if not isinstance(scanner, Scanner):
         scanner = Scanner(screener)
-        _scanners[screener] = scanner
+        screener.derived["scanner"] = scanner
     return scanner
 
 
