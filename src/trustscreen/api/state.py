@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from trustscreen.api.errors import ApiError
 from trustscreen.api.settings import ApiSettings
 from trustscreen.matching import Match, Query, Screener
+from trustscreen.matching.screener import version_ref
 from trustscreen.model import Entity, _drop_empty
 from trustscreen.store import ListVersion, Store
 from trustscreen.store.schema import list_versions
@@ -98,15 +99,7 @@ class Snapshot:
             "score": match.score,
             "match": match.match,
             "matched_name": match.matched_name,
-            "list": None
-            if version is None
-            else {
-                "list_id": version.list_id,
-                "version": version.version,
-                "title": version.title,
-                "as_of": version.as_of,
-                "content_hash": version.content_hash,
-            },
+            "list": version_ref(version),
             "listings": self.listings_json(match.entity),
             "countries": list(match.entity.countries),
             "unconfirmed": match.entity.unconfirmed,

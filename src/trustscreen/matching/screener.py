@@ -20,6 +20,19 @@ from trustscreen.model import Entity, EntityKind, Identifier
 from trustscreen.store import ListVersion, Store
 
 
+def version_ref(version: ListVersion | None) -> dict[str, Any] | None:
+    """The list version a result comes from, as every JSON shape cites it."""
+    if version is None:
+        return None
+    return {
+        "list_id": version.list_id,
+        "version": version.version,
+        "title": version.title,
+        "as_of": version.as_of,
+        "content_hash": version.content_hash,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     entity: Entity
@@ -39,15 +52,7 @@ class Match:
             "score": self.score,
             "match": self.match,
             "matched_name": self.matched_name,
-            "list": None
-            if version is None
-            else {
-                "list_id": version.list_id,
-                "version": version.version,
-                "title": version.title,
-                "as_of": version.as_of,
-                "content_hash": version.content_hash,
-            },
+            "list": version_ref(version),
             "listings": data.get("listings", []),
             "countries": list(self.entity.countries),
             "unconfirmed": self.entity.unconfirmed,

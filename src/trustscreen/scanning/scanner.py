@@ -27,7 +27,7 @@ from typing import Any
 
 from trustscreen.matching.forms import name_forms
 from trustscreen.matching.scorer import Feature, Query, Scored, score_entity
-from trustscreen.matching.screener import Screener
+from trustscreen.matching.screener import Screener, version_ref
 from trustscreen.matching.similarity import token_similarity
 from trustscreen.matching.weights import is_country_word, prior_weight
 from trustscreen.model import Entity, EntityKind
@@ -100,15 +100,7 @@ class Hit:
             "kind": self.entity.kind.value,
             "score": self.score,
             "matched_name": self.matched_name,
-            "list": None
-            if version is None
-            else {
-                "list_id": version.list_id,
-                "version": version.version,
-                "title": version.title,
-                "as_of": version.as_of,
-                "content_hash": version.content_hash,
-            },
+            "list": version_ref(version),
             "listings": data.get("listings", []),
             "countries": list(self.entity.countries),
             "unconfirmed": self.entity.unconfirmed,
