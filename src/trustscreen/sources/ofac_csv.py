@@ -768,20 +768,24 @@ def _read_addresses(path: Path, known: set[int]) -> dict[int, list[Address]]:
     seen: dict[int, int] = {}
     for line, row in _read_table(path, ADDRESS_COLUMNS):
         ent_num = _companion_ent_num(path, line, row[0], known)
-        add_num = _number(path, line, row[1], "Add_num")
-        if add_num in seen:
-            raise SourceError(
-                str(path),
-                f"Add_num {add_num} repeats line {seen[add_num]}; expected unique address numbers",
-                line=line,
-                record=str(ent_num),
-                field="Add_num",
-            )
-        seen[add_num] = line
+        _first_use(path, line, seen, _number(path, line, row[1], "Add_num"), ent_num, "Add_num", "address")
         address = _address(row)
         if address is not None:
             result.setdefault(ent_num, []).append(address)
     return result
+
+
+def _first_use(path: Path, line: int, seen: dict[int, int], number: int, ent_num: int, field: str, what: str) -> None:
+    """Companion files number their rows; a repeated number means a corrupt or concatenated file."""
+    if number in seen:
+        raise SourceError(
+            str(path),
+            f"{field} {number} repeats line {seen[number]}; expected unique {what} numbers",
+            line=line,
+            record=str(ent_num),
+            field=field,
+        )
+    seen[number] = line
 
 
 def _address(row: list[str]) -> Address | None:
@@ -800,16 +804,7 @@ def _read_aliases(path: Path, known: set[int]) -> dict[int, list[Name]]:
     seen: dict[int, int] = {}
     for line, row in _read_table(path, ALIAS_COLUMNS):
         ent_num = _companion_ent_num(path, line, row[0], known)
-        alt_num = _number(path, line, row[1], "alt_num")
-        if alt_num in seen:
-            raise SourceError(
-                str(path),
-                f"alt_num {alt_num} repeats line {seen[alt_num]}; expected unique alias numbers",
-                line=line,
-                record=str(ent_num),
-                field="alt_num",
-            )
-        seen[alt_num] = line
+        _first_use(path, line, seen, _number(path, line, row[1], "alt_num"), ent_num, "alt_num", "alias")
         result.setdefault(ent_num, []).append(_alias(path, line, row, ent_num))
     return result
 
