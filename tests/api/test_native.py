@@ -202,3 +202,53 @@ def test_new_versions_are_served_and_diffed_like_the_cli(fresh_api: Api, tmp_pat
 def _top(api: Api, name: str) -> str | None:
     data = api.client.post("/v1/screen", json={"name": name}, headers=api.headers()).json()
     return data["matches"][0]["entity_id"] if data["matches"] and data["matches"][0]["match"] else None
+
+
+def test_check_is_exactly_the_cli_json(api: Api) -> None:
+    body = {
+        "name": "Huawei",
+        "jurisdictions": ["US", "CN"],
+        "activity": "export",
+        "eccn": "EAR99",
+        "date": "2026-11-29",
+    }
+    response = api.client.post("/v1/check", json=body, headers=api.headers())
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["verdicts"]["US"]["verdict"] == "licence_required" and data["conflicts"]
+    cli = cli_json(
+        api.db, "check", "Huawei", "--as", "US,CN", "--activity", "export", "--eccn", "EAR99", "--date", "2026-11-29"
+    )
+    assert data == cli
+
+
+def test_check_with_nested_owners(api: Api) -> None:
+    body = {
+        "name": "Example Parts Ltd",
+        "jurisdictions": ["US"],
+        "activity": "procurement",
+        "roles": ["usf-recipient"],
+        "owners": [{"name": "Holding Co", "share": 80, "owners": [{"name": "ZTE Corporation", "share": 100}]}],
+    }
+    data = api.client.post("/v1/check", json=body, headers=api.headers()).json()
+    assert data["verdicts"]["US"]["verdict"] == "prohibited"
+    finding = next(f for f in data["verdicts"]["US"]["findings"] if f["rule_id"] == "us-fcc-covered-list")
+    assert [step["owner"] for step in finding["evidence"]["path"]] == ["Holding Co", "ZTE Corporation"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"name": "Huawei", "jurisdictions": ["XX"]}, 400, "jurisdictions"),
+        ({"name": "Huawei", "jurisdictions": ["US"], "eccn": "nope"}, 400, "eccn"),
+        ({"name": "Huawei", "jurisdictions": ["US"], "activity": "smuggling"}, 400, "activity"),
+        ({"name": "Huawei", "jurisdictions": ["US"], "date": "2026-13-45"}, 400, "date"),
+        ({"name": "Huawei", "jurisdictions": []}, 422, "jurisdictions"),
+        ({"name": "Huawei", "jurisdictions": ["US"], "owners": [{"name": "X", "share": 101}]}, 422, "owners.0.share"),
+        ({"name": "Huawei", "jurisdictions": ["US"], "colour": "red"}, 422, "colour"),
+    ],
+)
+def test_check_refuses_bad_requests_with_the_field(api: Api, body: dict[str, Any], status: int, field: str) -> None:
+    response = api.client.post("/v1/check", json=body, headers=api.headers())
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["field"] == field

@@ -14,12 +14,15 @@ from trustscreen.api.auth import require
 from trustscreen.api.errors import ApiError
 from trustscreen.api.schemas import (
     AuditResult,
+    CheckRequest,
+    CheckResult,
     CompareRequest,
     CompareResult,
     DiffResult,
     EntityResult,
     ErrorResponse,
     ListsResult,
+    OwnerIn,
     QueryIn,
     ScanRequest,
     ScanResult,
@@ -33,6 +36,7 @@ from trustscreen.errors import ConfigError, TrustscreenError
 from trustscreen.matching import DEFAULT_THRESHOLD, compare
 from trustscreen.matching import Query as ScreenQuery
 from trustscreen.matching.queries import build_query, parse_kind
+from trustscreen.policy import Holding, Party, check, load_book, make_context
 from trustscreen.store import Store
 from trustscreen.store.audit import recent
 from trustscreen.store.keys import Role
@@ -186,6 +190,69 @@ async def screen(
         for q, ms in results
     ]
     return JSONResponse({"threshold": used, "lists": versions, "results": batch})
+
+
+@router.post(
+    "/check",
+    summary="Verdicts per jurisdiction, required actions and conflicts for one party",
+    tags=["Policy"],
+    responses={200: {"model": CheckResult}, **_ERRORS},
+)
+async def check_party(
+    body: CheckRequest,
+    request: Request,
+    _principal: Annotated[object, Depends(require(Role.SCREEN))],
+) -> JSONResponse:
+    """Screen the party (and any declared owners) and evaluate every rule pack for the user's
+    jurisdictions, activity, ECCN, roles and date. The answer is exactly `trustscreen check --json`:
+    `verdicts` per jurisdiction with findings (rule, citation, action, evidence chain) and `conflicts`."""
+    snapshot = _state(request).snapshot()
+    book = load_book()
+    try:
+        context = make_context(
+            body.jurisdictions, book=book, activity=body.activity, eccn=body.eccn, on=body.date, roles=body.roles
+        )
+        query = build_query(body.name, kind=body.kind, countries=body.countries)
+        owners = tuple(_holding(owner, f"owners.{i}") for i, owner in enumerate(body.owners))
+    except ConfigError as exc:
+        raise ApiError(400, "invalid_value", str(exc), _check_field(str(exc))) from None
+    party = Party(query.name, body.kind, query.countries, owners)
+    with snapshot.lock:
+        result = check(party, context, snapshot.screener, book).to_dict()
+    request.state.audit = (
+        {"check": result["query"], "context": result["context"]},
+        [[m["entity_id"] for m in result["matches"]]],
+    )
+    return JSONResponse(result)
+
+
+def _holding(owner: OwnerIn, where: str) -> Holding:
+    try:
+        query = build_query(owner.name, countries=owner.countries)
+    except ConfigError as exc:
+        raise ApiError(400, "invalid_value", f"{where}: {exc}", where) from None
+    nested = tuple(_holding(o, f"{where}.owners.{i}") for i, o in enumerate(owner.owners))
+    return Holding(Party(query.name, None, query.countries, nested), owner.share)
+
+
+_CHECK_FIELDS = (
+    ("jurisdiction", "jurisdictions"),
+    ("no jurisdiction", "jurisdictions"),
+    ("activity", "activity"),
+    ("ECCN", "eccn"),
+    ("date", "date"),
+    ("role", "roles"),
+    ("name", "name"),
+    ("country", "countries"),
+    ("kind", "kind"),
+)
+
+
+def _check_field(message: str) -> str | None:
+    for start, field in _CHECK_FIELDS:
+        if message.startswith(start):
+            return field
+    return None
 
 
 @router.post(

@@ -49,6 +49,48 @@ class QueryIn(_Strict):
     )
 
 
+class OwnerIn(_Strict):
+    name: NameText = Field(description="Owner's name.", examples=["Huawei Technologies Co., Ltd."])
+    share: float | None = Field(None, ge=0, le=100, description="Percent of the party held.", examples=[60])
+    countries: list[ShortText] = Field(default_factory=list, max_length=20)
+    owners: list[OwnerIn] = Field(default_factory=list, max_length=20, description="This owner's own owners.")
+
+
+class CheckRequest(_Strict):
+    """A party and the user's context; the answer is `trustscreen check --json`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"name": "SMIC", "jurisdictions": ["US", "CN"], "activity": "export", "eccn": "3B001"},
+                {"name": "Acme Trading Ltd", "jurisdictions": ["US"], "owners": [{"name": "Rosneft", "share": 51}]},
+            ]
+        },
+    )
+    name: NameText = Field(description="Party, app or supplier to check.", examples=["Hikvision"])
+    kind: ShortText | None = Field(None, description="person, organization, app …")
+    countries: list[ShortText] = Field(default_factory=list, max_length=20)
+    jurisdictions: list[ShortText] = Field(
+        min_length=1, max_length=10, description="Jurisdictions the user is subject to.", examples=[["US", "CN"]]
+    )
+    activity: ShortText | None = Field(None, description="export, procurement, investment, app_deployment …")
+    eccn: ShortText | None = Field(None, description="ECCN of the item or EAR99.", examples=["3B001"])
+    date: Annotated[str, StringConstraints(max_length=10)] | None = Field(
+        None, description="Check as of YYYY-MM-DD (default today).", examples=["2026-11-29"]
+    )
+    roles: list[ShortText] = Field(default_factory=list, max_length=10, examples=[["federal-agency"]])
+    owners: list[OwnerIn] = Field(default_factory=list, max_length=20)
+
+
+class CheckResult(BaseModel):
+    query: dict[str, Any]
+    context: dict[str, Any]
+    verdicts: dict[str, Any] = Field(description="Per jurisdiction: verdict, findings with evidence, history.")
+    conflicts: list[dict[str, Any]]
+    matches: list[dict[str, Any]]
+
+
 class ScreenRequest(_Strict):
     """One query (`name` and its fields at the top level) or a batch (`queries`), never both."""
 

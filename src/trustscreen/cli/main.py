@@ -340,6 +340,52 @@ def screen(
     out.print(render_matches(query.name, matches, used))
 
 
+@app.command("check")
+@_user_errors
+def check_command(
+    name: Annotated[str, typer.Argument(help="Party, app or supplier to check (any script).")],
+    as_: Annotated[
+        str, typer.Option("--as", help="Jurisdictions you are subject to, comma-separated (US,CN,IN,EU).")
+    ] = "US",
+    activity: Annotated[
+        str | None,
+        typer.Option(
+            help="export, reexport, transfer, import, procurement, payment, investment, app-deployment, "
+            "data-transfer, hosting, services (default: any)."
+        ),
+    ] = None,
+    eccn: Annotated[str | None, typer.Option(help="ECCN of the item (e.g. 3B001) or EAR99.")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Check as of YYYY-MM-DD (default: today).")] = None,
+    role: Annotated[
+        list[str] | None,
+        typer.Option(help="Your role: federal-agency, federal-contractor, usf-recipient, ...; repeatable."),
+    ] = None,
+    owner: Annotated[list[str] | None, typer.Option(help="An owner of the party, NAME[=PERCENT]; repeatable.")] = None,
+    kind: Annotated[str | None, typer.Option(help="person, organization, app, ... of the party.")] = None,
+    country: Annotated[list[str] | None, typer.Option(help="Country of the party; repeatable.")] = None,
+    pack: Annotated[list[Path] | None, typer.Option(help="Extra rule pack file or directory; repeatable.")] = None,
+    list_ids: Annotated[list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What must you do about a party, in each jurisdiction you are subject to, and where rules collide."""
+    from trustscreen.cli.render import render_check
+    from trustscreen.matching import Screener
+    from trustscreen.matching.queries import build_query
+    from trustscreen.policy import Party, check, load_book, make_context, parse_owner
+
+    book = load_book(pack or [])
+    context = make_context(as_.split(","), book=book, activity=activity, eccn=eccn, on=on, roles=role or [])
+    query = build_query(name, kind=kind, countries=country or [])
+    party = Party(query.name, kind, query.countries, tuple(parse_owner(o) for o in owner or []))
+    store = _open_store()
+    screener = Screener.from_store(store, lists=list_ids or None)
+    data = check(party, context, screener, book).to_dict()
+    if as_json:
+        _print_json(data)
+        return
+    out.print(render_check(data))
+
+
 @app.command("screen-file")
 @_user_errors
 def screen_file_command(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -90,3 +92,82 @@ def render_matches(name: str, matches: list[Match], threshold: float) -> Group:
             f"{detail}{'; ' + why if why else ''}",
         )
     return Group(header, table)
+
+
+_VERDICT_STYLES = {
+    "prohibited": "bold red",
+    "licence_required": "bold red",
+    "restricted": "bold yellow",
+    "reporting_required": "yellow",
+    "advisory": "cyan",
+    "clear": "green",
+}
+
+
+def render_check(data: dict[str, Any]) -> Group:
+    """The `check` answer for a terminal: one verdict per jurisdiction, its rules, then conflicts."""
+    parts: list[Any] = []
+    context = data["context"]
+    header = Text(f"{data['query']['name']}", style="bold")
+    header.append(
+        f"  as {', '.join(context['jurisdictions'])}; activity {context['activity'] or 'any'}"
+        + (f"; ECCN {context['eccn']}" if context["eccn"] else "")
+        + (f"; roles {', '.join(context['roles'])}" if context["roles"] else "")
+        + f"; on {context['date']}",
+        style="dim",
+    )
+    parts.append(header)
+    for jurisdiction, result in data["verdicts"].items():
+        verdict = result["verdict"]
+        table = Table(
+            title=Text.assemble(f"{jurisdiction}: ", (verdict.replace("_", " "), _VERDICT_STYLES[verdict])),
+            title_justify="left",
+            show_lines=True,
+            expand=True,
+        )
+        table.add_column("Verdict", no_wrap=True)
+        table.add_column("Rule")
+        table.add_column("Why (evidence)")
+        table.add_column("What to do")
+        for finding in result["findings"]:
+            table.add_row(
+                Text(finding["verdict"].replace("_", " "), style=_VERDICT_STYLES[finding["verdict"]]),
+                f"{finding['title']}\n[dim]{finding['citation']}[/]",
+                _evidence_text(finding),
+                finding["action"]
+                + (f"\nReview policy: {finding['review_policy']}" if finding["review_policy"] else "")
+                + "".join(f"\nNote: {note}" for note in finding["notes"]),
+            )
+        for item in result["history"]:
+            table.add_row(Text("history", style="dim"), item["title"], Text(item["reason"], style="dim"), "")
+        if result["findings"] or result["history"]:
+            parts.append(table)
+        else:
+            parts.append(Text.assemble(f"{jurisdiction}: ", ("clear", "green"), " (no rule applies)"))
+    for conflict in data["conflicts"]:
+        rules = ", ".join(f"{r['jurisdiction']} {r['rule_id']}" for r in conflict["rules"])
+        parts.append(
+            Text(f"CONFLICT {' vs '.join(conflict['jurisdictions'])}: {conflict['summary']}", style="bold magenta")
+        )
+        parts.append(Text(f"  rules: {rules}\n  {conflict['action']}", style="magenta"))
+    return Group(*parts)
+
+
+def _evidence_text(finding: dict[str, Any]) -> str:
+    evidence = finding["evidence"]
+    lines = []
+    match = evidence.get("match")
+    if match:
+        listing = evidence.get("listing", {})
+        lines.append(f"{match['name']} ({match['entity_id']}, score {match['score']:.2f})")
+        lines.append(
+            f"{listing.get('list_id')}: {listing.get('program') or ''} {listing.get('listed_on') or ''}".strip()
+        )
+    for step in evidence.get("path", []):
+        share = f"{step['share']:g}%" if step["share"] is not None else "share unknown"
+        lines.append(f"{step['owned']} ← owned by {step['owner']} ({share}; {step['source']})")
+    for foreign in evidence.get("foreign_findings", []):
+        lines.append(f"because {foreign['jurisdiction']} {foreign['rule_id']} = {foreign['verdict']}")
+    if evidence["trigger"] == "activity":
+        lines.append("the activity and role given")
+    return "\n".join(lines)
