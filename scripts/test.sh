@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite from a fresh clone: makes .venv, installs trustscreen with its dev extras,
-# starts a throwaway PostgreSQL server for the store tests, runs pytest, and stops the server.
+# starts a throwaway PostgreSQL server for the store tests (and installs Chromium for the HTML report
+# tests when it can), runs pytest, and stops the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +50,14 @@ start_postgres() {
 
 if [ -z "${TRUSTSCREEN_TEST_PG_URL:-}" ]; then
   start_postgres
+fi
+
+# The HTML report tests drive a real Chromium; without one they skip with the reason.
+if [ -z "${TRUSTSCREEN_CHROMIUM:-}" ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null \
+    && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Chromium (Debian package) for the HTML report tests…"
+  (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "Chromium not available: browser tests will be skipped." >&2
 fi
 
 set +e

@@ -386,6 +386,112 @@ def check_command(
     out.print(render_check(data))
 
 
+@app.command("assess")
+@_user_errors
+def assess_command(
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT", help="Inventory (.yaml/.csv), CycloneDX JSON SBOM, pm list packages or traceroute."
+        ),
+    ],
+    as_: Annotated[str, typer.Option("--as", help="Jurisdictions you are subject to, comma-separated.")] = "US",
+    output_format: Annotated[str, typer.Option("--format", help="table (terminal), json, md or html.")] = "table",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report here.")] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(help="Exit 1 when any asset is at least: prohibited, licence, restricted, reporting, advisory."),
+    ] = None,
+    input_type: Annotated[
+        str | None, typer.Option("--type", help="inventory, sbom, packages or traceroute (default: detected).")
+    ] = None,
+    activity: Annotated[
+        str | None, typer.Option(help="One activity for every asset (default: inferred from the asset kind).")
+    ] = None,
+    role: Annotated[list[str] | None, typer.Option(help="Your role (federal-contractor, ...); repeatable.")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Assess as of YYYY-MM-DD (default: today).")] = None,
+    network: Annotated[
+        list[Path] | None,
+        typer.Option(help="Network table file or folder (operator prefix lists, ASN lists, cloud ranges); repeatable."),
+    ] = None,
+    cables: Annotated[Path | None, typer.Option(help="TeleGeography-style cable data folder.")] = None,
+    apps: Annotated[Path | None, typer.Option(help="Community Android package list (p_name/a_name JSON).")] = None,
+    hosts: Annotated[list[Path] | None, typer.Option(help="Listed hosts/URLs, one per line; repeatable.")] = None,
+    brands: Annotated[
+        Path | None, typer.Option(help="Your own brand table (same YAML format as the bundled one).")
+    ] = None,
+    flag_landing: Annotated[
+        str | None, typer.Option(help="Flag cables landing in these countries, comma-separated (e.g. CN,HK,MO).")
+    ] = None,
+    pack: Annotated[list[Path] | None, typer.Option(help="Extra rule pack file or directory; repeatable.")] = None,
+) -> None:
+    """Assess a whole stack: who is behind each asset, what each jurisdiction requires, and a summary."""
+    from trustscreen.assessment.engine import FAIL_LEVELS, Assessor
+    from trustscreen.assessment.inputs import INPUT_TYPES, read_assets
+    from trustscreen.assessment.report import to_html, to_markdown
+    from trustscreen.assessment.resolve import Resolvers
+    from trustscreen.assets.android import load_community_list
+    from trustscreen.assets.brands import load_table
+    from trustscreen.assets.cables import load_cables
+    from trustscreen.assets.network import NetworkResolver
+    from trustscreen.matching import Screener
+    from trustscreen.policy import load_book, make_context
+    from trustscreen.policy.graph import relation_index
+    from trustscreen.sources._common import country_code
+
+    if output_format not in ("table", "json", "md", "html"):
+        raise ConfigError(f"--format {output_format!r}; expected table, json, md or html")
+    if fail_on is not None and fail_on not in FAIL_LEVELS:
+        raise ConfigError(f"--fail-on {fail_on!r}; expected one of {', '.join(FAIL_LEVELS)}")
+    if input_type is not None and input_type not in INPUT_TYPES:
+        raise ConfigError(f"--type {input_type!r}; expected one of {', '.join(INPUT_TYPES)}")
+    landings = []
+    for raw in (flag_landing or "").split(","):
+        if raw.strip():
+            code = country_code(raw.strip())
+            if code is None:
+                raise ConfigError(f"--flag-landing {raw.strip()!r} is not a country name or ISO 3166 code")
+            landings.append(code)
+    book = load_book(pack or [])
+    context = make_context(as_.split(","), book=book, activity=activity, on=on, roles=role or [])
+    assets, described = read_assets(input_path, input_type)
+    screener = Screener.from_store(_open_store())
+    entities = [entity for _, entity in relation_index(screener).by_id.values()]
+    resolvers = Resolvers.for_entities(entities)
+    if network:
+        resolvers.network = NetworkResolver(network)
+    if cables is not None:
+        resolvers.cables = load_cables(cables)
+    if apps is not None:
+        resolvers.community_apps = load_community_list(apps)
+    if brands is not None:
+        resolvers.brands = load_table(brands)
+    for host_list in hosts or []:
+        resolvers.domains.add_host_list(host_list)
+    assessor = Assessor(screener, context, resolvers=resolvers, book=book, flag_landings=landings)
+    assessment = assessor.assess(assets, described)
+    data = assessment.to_dict()
+    if output_format == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    elif output_format == "md":
+        text = to_markdown(data)
+    elif output_format == "html":
+        text = to_html(data)
+    else:
+        text = ""
+    if output is not None:
+        output.write_text(text or to_markdown(data), encoding="utf-8")
+        err.print(f"wrote {output} ({data['summary']['assets']} assets, worst: {data['summary']['worst']})")
+    elif output_format == "table":
+        from trustscreen.cli.render import render_assessment
+
+        out.print(render_assessment(data))
+    else:
+        sys.stdout.write(text)
+    if fail_on is not None and assessment.fails(fail_on):
+        raise typer.Exit(1)
+
+
 @app.command("screen-file")
 @_user_errors
 def screen_file_command(

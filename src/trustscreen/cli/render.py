@@ -171,3 +171,33 @@ def _evidence_text(finding: dict[str, Any]) -> str:
     if evidence["trigger"] == "activity":
         lines.append("the activity and role given")
     return "\n".join(lines)
+
+
+def render_assessment(data: dict[str, Any]) -> Group:
+    """`assess` on a terminal: the summary, then every asset that is not clear."""
+    from trustscreen.assessment.report import behind
+
+    summary = data["summary"]
+    counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in summary["by_verdict"].items() if n)
+    head = Text.assemble(
+        (f"{summary['assets']} assets", "bold"),
+        " — worst: ",
+        (summary["worst"].replace("_", " "), _VERDICT_STYLES[summary["worst"]]),
+        f" ({counts}); unresolved {summary['unresolved']}, conflicts {summary['conflicts']}",
+    )
+    table = Table(show_lines=False, expand=True)
+    for column in ("Verdict", "Kind", "Asset", "Behind it", "Rule", "Recommended action"):
+        table.add_column(column)
+    for finding in data["findings"]:
+        if finding["verdict"] == "clear" and not finding["flagged_landings"]:
+            continue
+        top = finding["rules"][0] if finding["rules"] else None
+        table.add_row(
+            Text(finding["verdict"].replace("_", " "), style=_VERDICT_STYLES[finding["verdict"]]),
+            finding["asset"]["kind"],
+            finding["asset"]["name"],
+            behind(finding),
+            f"{top['jurisdiction']} {top['rule_id']}" if top else "",
+            finding["recommended_action"],
+        )
+    return Group(head, table)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -211,3 +211,60 @@ def partial_date(value: str | None) -> str | None:
 
 def today() -> str:
     return date.today().isoformat()
+
+
+def check_duplicate_yaml_keys(path: Path, node: Any, normalize: Callable[[str], str] = str) -> None:
+    """PyYAML keeps the last of two equal keys silently; a person's YAML with one is an error.
+
+    `node` is a composed yaml.Node; `normalize` makes spellings that mean the same key collide.
+    """
+    seen: set[int] = set()
+
+    def visit(current: Any) -> None:
+        # Aliases share nodes (and may form cycles): visit each node once.
+        if id(current) in seen:
+            return
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in current.value:
+                key = normalize(str(key_node.value))
+                if key in keys:
+                    raise SourceError(
+                        str(path),
+                        "key appears twice in one mapping; expected each key once",
+                        line=key_node.start_mark.line + 1,
+                        field=key,
+                    )
+                keys.add(key)
+                visit(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            for item in current.value:
+                visit(item)
+
+    visit(node)
+
+
+def load_strict_yaml(
+    path: Path, text: str, loader_class: type[yaml.SafeLoader], expected: str, normalize: Callable[[str], str] = str
+) -> tuple[yaml.Node, Any]:
+    """Compose and construct one YAML document, refusing duplicate keys; errors name the line.
+
+    Returns the composed node (for line numbers of entries) and the constructed data."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise SourceError(str(path), f"no YAML document; expected {expected}")
+        check_duplicate_yaml_keys(path, node, normalize)
+        return node, loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SourceError(
+            str(path),
+            f"malformed YAML: {problem} (truncated or badly indented file?)",
+            line=mark.line + 1 if mark is not None else None,
+        ) from None
+    finally:
+        loader.dispose()

@@ -43,7 +43,7 @@ from trustscreen.model import (
     Relation,
     RelationKind,
 )
-from trustscreen.sources._common import decode, read_bytes
+from trustscreen.sources._common import decode, load_strict_yaml, read_bytes
 from trustscreen.text.scripts import char_script, detect_script
 
 FORMAT = "curated"
@@ -181,53 +181,13 @@ _Loader.yaml_implicit_resolvers = {
 
 def _load_yaml(path: Path, text: str) -> tuple[dict[str, Any], list[int]]:
     """Parse YAML keeping the line each entry starts on; refuse duplicate mapping keys."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise SourceError(str(path), "no YAML document; expected a curated list")
-        _check_duplicate_keys(path, node)
-        data = loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(
-            str(path),
-            f"malformed YAML: {problem} (truncated or badly indented file?)",
-            line=mark.line + 1 if mark is not None else None,
-        ) from None
-    finally:
-        loader.dispose()
+    node, data = load_strict_yaml(path, text, _Loader, "a curated list")
     if not isinstance(data, dict):
         raise SourceError(str(path), f"top level is a {type(data).__name__}; expected a mapping", line=1)
     entries = data.get("entries")
     if not isinstance(entries, list) or not entries:
         raise SourceError(str(path), "expected a non-empty list of entries", field="entries")
     return data, _entry_lines(node, len(entries))
-
-
-def _check_duplicate_keys(path: Path, node: yaml.Node, seen_nodes: set[int] | None = None) -> None:
-    # Aliases make the node graph shared (and possibly cyclic): visit each node once.
-    seen_nodes = set() if seen_nodes is None else seen_nodes
-    if id(node) in seen_nodes:
-        return
-    seen_nodes.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in keys:
-                raise SourceError(
-                    str(path),
-                    "key appears twice in one mapping; expected each key once",
-                    line=key_node.start_mark.line + 1,
-                    field=key,
-                )
-            keys.add(key)
-            _check_duplicate_keys(path, value_node, seen_nodes)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _check_duplicate_keys(path, item, seen_nodes)
 
 
 def _entry_lines(node: yaml.Node, count: int) -> list[int]:

@@ -1,0 +1,1 @@
+"""YAML tables for trustscreen.assets.network (who operates each carrier / cloud prefix table)."""
