@@ -187,7 +187,7 @@ def main() -> None:
                 "total_s": round(total, 3),
                 "target_s": 10,
                 "assets_per_s": round(len(assets) / assess_seconds, 1),
-                "distinct_checks": len(assessor._cache),
+                "distinct_checks": assessor.distinct_checks,
                 "by_verdict": report["summary"]["by_verdict"],
                 "unresolved": report["summary"]["unresolved"],
                 "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

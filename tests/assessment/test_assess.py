@@ -212,3 +212,29 @@ def test_cli_bad_options(cli: CliRunner, args: list[str], message: str) -> None:
     result = cli.invoke(app, ["assess", str(EXAMPLES / "inventory.csv"), *args])
     assert result.exit_code == 2
     assert message in " ".join(result.stderr.split())
+
+
+def test_ios_bundle_ids_resolve_like_android_packages() -> None:
+    from trustscreen.model import Entity, EntityKind, Identifier, Listing, Name, Relation, RelationKind
+
+    app_entity = Entity(
+        "custom:chatapp",
+        EntityKind.APP,
+        (Name("ChatApp"),),
+        listings=(Listing("custom-apps"),),
+        identifiers=(
+            Identifier("ios_bundle", "com.example.chat"),
+            Identifier("android_package", "com.example.chat.android"),
+        ),
+        relations=(Relation(RelationKind.DEVELOPER, "Example Chat Ltd"),),
+    )
+    resolvers = Resolvers.for_entities([app_entity])
+    ios = Asset(AssetKind.APP, "Chat", "inv", identifiers=(("ios_bundle", "com.example.chat"),))
+    found = resolvers.attribute(ios)
+    assert [(a.party, a.role, a.entity_id) for a in found][-2:] == [
+        ("ChatApp", "app", "custom:chatapp"),
+        ("Example Chat Ltd", "developer", None),
+    ]
+    assert "iOS bundle com.example.chat is listed app custom:chatapp" in found[-2].evidence
+    android = Asset(AssetKind.APP, "Chat", "inv", identifiers=(("android_package", "com.example.chat"),))
+    assert all(a.entity_id is None for a in resolvers.attribute(android))  # the iOS id is not an Android id

@@ -190,6 +190,11 @@ class Assessor:
         self.flag_landings = frozenset(flag_landings)
         self._cache: dict[tuple[Any, ...], CheckResult] = {}
 
+    @property
+    def distinct_checks(self) -> int:
+        """Party checks actually run (the rest of the assets hit the cache)."""
+        return len(self._cache)
+
     def assess(self, assets: Iterable[Asset], source: dict[str, Any] | None = None) -> Assessment:
         findings = tuple(self.assess_one(asset) for asset in assets)
         return Assessment(self.context, findings, source or {})

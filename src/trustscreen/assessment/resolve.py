@@ -50,6 +50,7 @@ class NetworkResolving(Protocol):
 @dataclass(slots=True)
 class Resolvers:
     packages: dict[str, tuple[AppRef, ...]] = field(default_factory=dict)
+    bundles: dict[str, tuple[AppRef, ...]] = field(default_factory=dict)
     brands: BrandTable = field(default_factory=load_brands)
     domains: DomainIndex = field(default_factory=DomainIndex)
     network: NetworkResolving | None = None
@@ -62,7 +63,9 @@ class Resolvers:
         entity_list = list(entities)
         domains = DomainIndex()
         domains.add_entities(entity_list)
-        resolvers = cls(packages=package_index(entity_list), domains=domains)
+        resolvers = cls(
+            packages=package_index(entity_list), bundles=package_index(entity_list, "ios_bundle"), domains=domains
+        )
         for key, value in optional.items():
             setattr(resolvers, key, value)
         return resolvers
@@ -96,29 +99,29 @@ class Resolvers:
         return found
 
     def _app(self, asset: Asset) -> list[Attribution]:
-        package = asset.identifier("android_package")
-        if not package:
-            return []
         found = []
-        for ref in self.packages.get(package, ()):
-            found.append(
-                Attribution(
-                    ref.app_name,
-                    "app",
-                    f"Android package {package} is listed app {ref.entity_id}",
-                    entity_id=ref.entity_id,
-                )
-            )
-            for developer, developer_id in ref.developers:
+        for scheme, index, label in (
+            ("android_package", self.packages, "Android package"),
+            ("ios_bundle", self.bundles, "iOS bundle"),
+        ):
+            app_id = asset.identifier(scheme)
+            for ref in index.get(app_id, ()) if app_id else ():
                 found.append(
                     Attribution(
-                        developer,
-                        "developer",
-                        f"{ref.entity_id} names {developer} as developer",
-                        entity_id=developer_id,
+                        ref.app_name, "app", f"{label} {app_id} is listed app {ref.entity_id}", entity_id=ref.entity_id
                     )
                 )
-        if not found and self.community_apps is not None and package in self.community_apps.apps:
+                for developer, developer_id in ref.developers:
+                    found.append(
+                        Attribution(
+                            developer,
+                            "developer",
+                            f"{ref.entity_id} names {developer} as developer",
+                            entity_id=developer_id,
+                        )
+                    )
+        package = asset.identifier("android_package")
+        if not found and package and self.community_apps is not None and package in self.community_apps.apps:
             name = self.community_apps.apps[package]
             found.append(
                 Attribution(

@@ -140,11 +140,13 @@ class AppRef(NamedTuple):
     developers: tuple[tuple[str, str | None], ...] = ()
 
 
-def package_index(entities: Iterable[Entity]) -> dict[str, tuple[AppRef, ...]]:
-    """Package id → every listed app entity that names it (an app can sit on several lists)."""
+def package_index(entities: Iterable[Entity], scheme: str = ANDROID_PACKAGE_SCHEME) -> dict[str, tuple[AppRef, ...]]:
+    """Package id → every listed app entity that names it (an app can sit on several lists).
+
+    `scheme` "ios_bundle" indexes iOS bundle ids the same way."""
     index: dict[str, list[AppRef]] = {}
     for entity in entities:
-        packages = [ident.value for ident in entity.identifiers if ident.scheme == ANDROID_PACKAGE_SCHEME]
+        packages = [ident.value for ident in entity.identifiers if ident.scheme == scheme]
         if not packages:
             continue
         developers = tuple(

@@ -9,9 +9,8 @@ behind a HiSilicon record from the Entity List) is found too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from trustscreen.matching.queries import build_query
 from trustscreen.matching.screener import Match, Screener
@@ -132,7 +131,7 @@ class GraphBuilder:
                 self._add_relation_owners(owner, depth + 1)
             node.owners.append(OwnerLink(owner, share, source))
 
-    def _relation_owners(self, node: PartyNode) -> Iterator[tuple[str, float | None, str, Any]]:
+    def _relation_owners(self, node: PartyNode) -> Iterator[tuple[str, float | None, str, Callable[[], PartyNode]]]:
         for match in node.matches:
             entity = match.entity
             for relation in entity.relations:
@@ -154,7 +153,7 @@ class GraphBuilder:
                     self._resolver(owner_entity.primary_name, owner_id),
                 )
 
-    def _resolver(self, name: str, entity_id: str | None) -> Any:
+    def _resolver(self, name: str, entity_id: str | None) -> Callable[[], PartyNode]:
         def resolve() -> PartyNode:
             matches = self._matches(self.screener.screen(name))
             known = self.relations.by_id.get(entity_id) if entity_id else None
