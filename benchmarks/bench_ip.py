@@ -10,6 +10,7 @@ Prints one JSON object to stdout:
   --repeat runs: uniformly random IPv4; IPv6 half drawn inside random table prefixes and half
   uniform in 2000::/3 (uniform IPv6 alone would almost never hit); both families mixed in one
   batch (1 in 11 IPv6, the same total).
+- ipv4_integers: `lookup_ipv4_array` on the same IPv4 addresses as uint32 (search cost alone).
 - single: `PrefixTable.lookup` called in a Python loop, and `NetworkResolver.attribute_ip` (the
   path an asset takes: lookup plus building Attribution records).
 
@@ -111,6 +112,8 @@ def main() -> None:
 
     v4_times, v4_hits = _timed(lambda: table.lookup_many(v4), args.repeat)
     v6_times, v6_hits = _timed(lambda: table.lookup_many(v6), args.repeat)
+    v4_ints = np.array([int(ipaddress.IPv4Address(ip)) for ip in v4], dtype=np.uint32)
+    ints_times, ints_hits = _timed(lambda: table.lookup_ipv4_array(v4_ints), args.repeat)
     mixed_times, _ = _timed(lambda: table.lookup_many(mixed), args.repeat)
     single_v4 = v4[: args.single]
     single_v6 = v6[: args.single]
@@ -119,7 +122,7 @@ def main() -> None:
     resolver = NetworkResolver([args.data])
     attribute_sample = v4[:100_000]
     attribute_times, attributions = _timed(lambda: [resolver.attribute_ip(ip) for ip in attribute_sample], 3)
-    agrees = single_v4_hits == v4_hits[: len(single_v4)]
+    agrees = single_v4_hits == v4_hits[: len(single_v4)] and ints_hits == v4_hits
 
     report = {
         "benchmark": "ip",
@@ -142,6 +145,8 @@ def main() -> None:
             "ipv4": {"count": len(v4), "hits": sum(hit is not None for hit in v4_hits), **_rate(len(v4), v4_times)},
             "ipv6": {"count": len(v6), "hits": sum(hit is not None for hit in v6_hits), **_rate(len(v6), v6_times)},
             "mixed": {"count": len(mixed), **_rate(len(mixed), mixed_times)},
+            # The same IPv4 addresses as integers: the search without text parsing.
+            "ipv4_integers": {"count": len(v4_ints), **_rate(len(v4_ints), ints_times)},
         },
         "single": {
             "ipv4_lookup": {"count": len(single_v4), **_rate(len(single_v4), single_v4_times)},

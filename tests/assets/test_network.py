@@ -331,6 +331,11 @@ def test_lookup_many_agrees_with_lookup_and_brute_force(resolver: NetworkResolve
     assert table.lookup_many(v4) == [table.lookup(ip) for ip in v4]
     assert table.lookup_many(iter(v6)) == [table.lookup(ip) for ip in v6]
     assert table.lookup_many([]) == []
+    as_ints = [int(ipaddress.IPv4Address(ip)) for ip in v4]
+    assert table.lookup_ipv4_array(as_ints) == table.lookup_many(v4)
+    for bad_ints in ([-1], [2**32], [1.5]):
+        with pytest.raises(ValueError, match="integer IPv4 addresses"):
+            table.lookup_ipv4_array(bad_ints)
     # Brute force: the longest of the 33 / 129 candidate networks that is a table prefix.
     prefixes = {network for t in resolver.tables for network, _ in t.prefixes}
     for ip in v4[:500] + v6[:300]:
@@ -564,24 +569,25 @@ prefix_lists:
     country: DE
     source_url: https://example.org/acme
     as_of: 2026-01-01
-aws_ip_ranges:
-  party: Amazon Web Services
-  role: cloud
-  country: US
-  source_url: https://example.org/aws
-  as_of: 2026-01-01
 """,
     )
-    table = _write(tmp_path, "acme_v4.txt", "# Acme\n198.18.0.0/15\n8.8.4.0/24\n")
-    resolver = NetworkResolver([table], operators=operators)
+    acme = _write(tmp_path, "acme_v4.txt", "# Acme\n198.18.0.0/15\n8.8.4.0/24\n")
+    # A user's file extends the bundled one: chinanet.txt is still China Telecom.
+    chinanet = _write(tmp_path, "chinanet.txt", "1.80.0.0/13\n")
+    resolver = NetworkResolver([acme, chinanet], operators=operators)
     [attribution] = resolver.attribute_ip("8.8.4.4")
     assert (attribution.party, attribution.country) == ("Acme Networks", "DE")
-    assert attribution.evidence == "8.8.4.4 in 8.8.4.0/24 (tmp/acme_v4.txt line 3: Acme Networks, DE)".replace(
-        "tmp/", f"{tmp_path.name}/"
-    )
-    # The bundled operators file does not know the name.
+    assert attribution.evidence == f"8.8.4.4 in 8.8.4.0/24 ({tmp_path.name}/acme_v4.txt line 3: Acme Networks, DE)"
+    assert dict(attribution.details)["mapping_source"] == "https://example.org/acme"
+    assert [a.party for a in resolver.attribute_ip("1.80.1.2")] == ["China Telecom"]
+    # The bundled operators file alone does not know the name.
     with pytest.raises(SourceError, match="no operator known"):
-        NetworkResolver([table])
+        NetworkResolver([acme])
+    # Nor does a user file without an aws_ip_ranges block lose AWS: the bundled one applies.
+    aws = _write(tmp_path, "ip-ranges.json", AWS_GOOD % "3.0.0.0/15")
+    assert [a.party for a in NetworkResolver([aws], operators=operators).attribute_ip("52.80.1.1")] == [
+        "Beijing Sinnet Technology Co., Ltd."
+    ]
 
 
 def test_bad_operators_file(tmp_path: Path) -> None:
@@ -596,6 +602,10 @@ def test_bad_operators_file(tmp_path: Path) -> None:
     assert (error.value.record, error.value.field) == ("prefix_lists[0]", "role")
     with pytest.raises(SourceError, match="invalid YAML"):
         load_operators(_write(tmp_path, "broken.yaml", "prefix_lists: [\n"))
+    only_lists = load_operators(_write(tmp_path, "lists.yaml", "prefix_lists: []\n"))
+    assert only_lists.aws is None
+    with pytest.raises(SourceError, match="no operator for AWS ip-ranges"):
+        load_tables(_write(tmp_path, "ip-ranges.json", AWS_GOOD % "3.0.0.0/15"), only_lists)
 
 
 def test_bundled_operators_cover_every_shared_table() -> None:

@@ -203,9 +203,7 @@ class Assessor:
         attributions = tuple(self.resolvers.attribute(asset))
         activity = self.context.activity or ACTIVITY_BY_KIND.get(asset.kind)
         context = replace(self.context, activity=activity)
-        parties = tuple(
-            PartyResult(a, activity, self._check(a, context)) for a in attributions if a.role != "listed_domain"
-        )
+        parties = tuple(PartyResult(a, activity, self._check(a, context)) for a in attributions if _screenable(a))
         return AssetFinding(asset, attributions, parties, self._landings(asset, attributions))
 
     def _check(self, attribution: Attribution, context: Context) -> CheckResult:
@@ -239,6 +237,13 @@ class Assessor:
                 if key == "landing_countries":
                     countries.update(c.strip() for c in value.split(",") if c.strip())
         return tuple(sorted(countries & self.flag_landings))
+
+
+def _screenable(attribution: Attribution) -> bool:
+    """A listed host with no entity, or a network known only by its country, names nobody to screen."""
+    if attribution.role == "listed_domain":
+        return False
+    return ("scope", "country") not in attribution.details
 
 
 def _recommendation(top: dict[str, Any] | None, landings: tuple[str, ...]) -> str:

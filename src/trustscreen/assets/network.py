@@ -98,9 +98,20 @@ class OperatorMap:
 
     origin: str
     prefix_lists: tuple[tuple[tuple[str, ...], Operator], ...]
-    aws: Operator
+    aws: Operator | None
     aws_regions: Mapping[str, Operator]
     asn_lists: tuple[AsnListInfo, ...]
+
+    def before(self, other: OperatorMap) -> OperatorMap:
+        """This map's entries first, then `other`'s: a user's file extends the bundled one (its
+        aws_ip_ranges block, if any, replaces the bundled one whole, regions included)."""
+        return OperatorMap(
+            origin=f"{self.origin} + {other.origin}",
+            prefix_lists=self.prefix_lists + other.prefix_lists,
+            aws=self.aws or other.aws,
+            aws_regions=self.aws_regions if self.aws else other.aws_regions,
+            asn_lists=self.asn_lists + other.asn_lists,
+        )
 
     def for_prefix_file(self, name: str) -> Operator | None:
         return next((op for patterns, op in self.prefix_lists if _matches(name, patterns)), None)
@@ -127,9 +138,8 @@ class PrefixEntry:
     details: tuple[tuple[str, str], ...] = ()
 
     def where(self) -> str:
-        parts = [self.source] if self.line is None else [self.source, str(self.line)]
-        where = " line ".join(parts)
-        return f"{where}, {self.record}" if self.record is not None else where
+        text = self.source if self.line is None else f"{self.source} line {self.line}"
+        return text if self.record is None else f"{text}, {self.record}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,16 +192,17 @@ def load_operators(path: Path | None = None) -> OperatorMap:
         raise SourceError(origin, f"invalid YAML ({exc}); expected an operators table", line=line) from None
     if not isinstance(data, dict):
         raise SourceError(origin, "expected a mapping with prefix_lists, aws_ip_ranges and asn_lists")
+    aws = _mapping(origin, data, "aws_ip_ranges")
     return OperatorMap(
         origin=origin,
         prefix_lists=tuple(
             (_patterns(origin, item, f"prefix_lists[{i}]"), _operator(origin, item, f"prefix_lists[{i}]"))
             for i, item in enumerate(_list(origin, data, "prefix_lists"))
         ),
-        aws=_operator(origin, _mapping(origin, data, "aws_ip_ranges"), "aws_ip_ranges"),
+        aws=_operator(origin, aws, "aws_ip_ranges") if aws else None,
         aws_regions={
             str(region): _operator(origin, value, f"aws_ip_ranges.regions.{region}")
-            for region, value in _mapping(origin, data.get("aws_ip_ranges") or {}, "regions").items()
+            for region, value in _mapping(origin, aws or {}, "regions").items()
         },
         asn_lists=tuple(
             AsnListInfo(
@@ -216,9 +227,10 @@ def _list(origin: str, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return value
 
 
-def _mapping(origin: str, data: object, key: str) -> dict[str, Any]:
-    value = data.get(key) if isinstance(data, dict) else None
-    if value is None and key == "regions":
+def _mapping(origin: str, data: dict[str, Any], key: str) -> dict[str, Any]:
+    """An optional mapping: absent is empty."""
+    value = data.get(key)
+    if value is None:
         return {}
     if not isinstance(value, dict):
         raise SourceError(origin, "expected a mapping", field=key)
@@ -462,7 +474,11 @@ def load_aws_ranges(path: Path, operators: OperatorMap | None = None) -> Network
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("prefixes"), list):
         raise SourceError(str(path), "expected a JSON object with a 'prefixes' list (AWS ip-ranges.json)", line=1)
-    reader = _AwsReader(path, operators)
+    if operators.aws is None:
+        raise SourceError(
+            str(path), f"no operator for AWS ip-ranges; expected aws_ip_ranges in {operators.origin}", line=1
+        )
+    reader = _AwsReader(path, operators.aws, operators)
     lines = _aws_lines(text)
     items: list[tuple[IPNetwork, PrefixEntry]] = []
     for key, field in (("prefixes", "ip_prefix"), ("ipv6_prefixes", "ipv6_prefix")):
@@ -493,20 +509,21 @@ def _aws_lines(text: str) -> dict[str, list[int | None]]:
 class _AwsReader:
     """One ip-ranges.json record -> (prefix, entry); caches what repeats across 17k records."""
 
-    def __init__(self, path: Path, operators: OperatorMap) -> None:
+    def __init__(self, path: Path, aws: Operator, operators: OperatorMap) -> None:
         self.path = path
         self.source = _short(path)
-        self.operators = operators
+        self.aws = aws
+        self.regions = operators.aws_regions
         self.networks: dict[str, IPNetwork] = {}
-        self.details = {id(op): op.details() for op in (operators.aws, *operators.aws_regions.values())}
+        self.details = {id(op): op.details() for op in (aws, *self.regions.values())}
 
     def item(self, record: object, field: str, where: str, line: int | None) -> tuple[IPNetwork, PrefixEntry]:
         if not isinstance(record, dict):
             raise SourceError(str(self.path), "expected an object", line=line, record=where)
         text, region, service = (self._text(record, name, where, line) for name in (field, "region", "service"))
         network = self.networks.get(text) or self._network(text, field, where, line)
-        aws = self.operators.aws
-        operator = self.operators.aws_regions.get(region, aws)
+        aws = self.aws
+        operator = self.regions.get(region, aws)
         label = f"{aws.party} {region} {service}"
         details = [("region", region), ("service", service)]
         border = record.get("network_border_group")
@@ -821,6 +838,14 @@ class PrefixTable:
             out[batch.v6_at] = self._v6.lookup_array(batch.v6)
         return cast(list[PrefixHit | None], out.tolist())
 
+    def lookup_ipv4_array(self, addresses: npt.ArrayLike) -> list[PrefixHit | None]:
+        """`lookup_many` for IPv4 addresses already held as integers (flow logs, pcap exports): no
+        text parsing, which is most of lookup_many's cost."""
+        values = np.asarray(addresses)
+        if values.size and (values.min() < 0 or values.max() > 0xFFFFFFFF or values.dtype.kind not in "iu"):
+            raise ValueError("expected integer IPv4 addresses from 0 to 4294967295")
+        return cast(list[PrefixHit | None], self._v4.lookup_array(values.astype(np.uint32)).tolist())
+
     def covering(self, network: IPNetwork | str) -> PrefixHit | None:
         """The most specific table prefix holding all of `network`."""
         net = network if isinstance(network, IPv4Network | IPv6Network) else _parse_network(network)
@@ -888,10 +913,15 @@ class AsnTable:
 
 
 class NetworkResolver:
-    """The loaded tables and the attribution of IP / prefix / ASN identifiers to organisations."""
+    """The loaded tables and the attribution of IP / prefix / ASN identifiers to organisations.
+
+    `paths`: files or directories of tables (see `load_tables`). `operators`: a user's operators
+    file in the bundled file's shape, naming the user's own CIDR lists; its entries are tried first,
+    then the bundled ones."""
 
     def __init__(self, paths: Iterable[Path | str], *, operators: Path | None = None) -> None:
-        operator_map = load_operators(operators)
+        bundled = load_operators()
+        operator_map = load_operators(operators).before(bundled) if operators else bundled
         seen: set[Path] = set()
         tables: list[NetworkTable] = []
         for path in paths:
