@@ -56,7 +56,7 @@ def test_every_asset_kind_in_the_example_inventory_is_assessed(screener: Screene
     data = (
         Assessor(screener, context, resolvers=resolvers, flag_landings=["CN", "HK"]).assess(assets, described).to_dict()
     )
-    assert set(data) == {"input", "context", "summary", "findings"}
+    assert set(data) == {"input", "context", "summary", "paths", "findings"}
     findings = by_name(data)
     summary = data["summary"]
     assert summary["assets"] == len(assets) == len(data["findings"])
@@ -82,6 +82,8 @@ def test_every_asset_kind_in_the_example_inventory_is_assessed(screener: Screene
     # The path's private and documentation hops resolve to nothing; the China Telecom hop does.
     path = findings["London to Shanghai branch VPN"]
     assert {a["party"] for a in path["attributions"]} == {"China Telecom"}
+    [vpn] = [p for p in data["paths"] if p["path"] == "London to Shanghai branch VPN"]
+    assert vpn["clean"] is False and vpn["flagged_hops"][0]["party"] == "China Telecom"
 
     cable = findings["SEA-ME-WE 5"]
     assert {"China Mobile", "China Telecom", "Orange"} <= {a["party"] for a in cable["attributions"]}
@@ -155,7 +157,28 @@ def test_traceroute_input_is_a_clean_path_check(screener: Screener, resolvers: R
     hops = by_name(data)
     assert hops["192.168.1.1"]["attributions"] == []
     assert hops["1.80.1.2"]["attributions"][0]["party"] == "China Telecom"
-    assert data["summary"]["unresolved"] >= 1
+    # 192.168.1.1 is private (resolves to nobody); 202.97.33.21 is China Telecom's backbone.
+    assert data["summary"]["unresolved"] == 1
+    assert hops["202.97.33.21"]["attributions"][0]["party"] == "China Telecom"
+    [path] = data["paths"]
+    assert path["path"] == "1.80.1.2" and path["hops"] == 3 and path["clean"] is False
+    flagged = {(h["hop"], h["party"], h["verdict"]) for h in path["flagged_hops"]}
+    assert flagged == {("3", "China Telecom", "advisory"), ("4", "China Telecom", "advisory")}
+    assert (data["summary"]["paths"], data["summary"]["clean_paths"]) == (1, 0)
+
+
+def test_a_path_through_unlisted_networks_is_clean(screener: Screener, resolvers: Resolvers, tmp_path: Path) -> None:
+    trace = tmp_path / "tracert.txt"
+    trace.write_text(
+        "\nTracing route to example.org [93.184.216.34]\nover a maximum of 30 hops:\n\n"
+        "  1    <1 ms    <1 ms    <1 ms  192.168.0.1\n"
+        "  2     9 ms     8 ms     9 ms  93.184.216.34\n\nTrace complete.\n",
+        encoding="utf-8",
+    )
+    assets, described = read_assets(trace)
+    assert described["type"] == "traceroute" and len(assets) == 2
+    data = Assessor(screener, make_context(["US"]), resolvers=resolvers).assess(assets).to_dict()
+    assert [p["clean"] for p in data["paths"]] == [True]
 
 
 def test_unknown_input_is_refused(tmp_path: Path) -> None:

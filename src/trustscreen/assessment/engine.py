@@ -145,6 +145,7 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         findings = [f.to_dict() for f in self.findings]
+        paths = clean_paths(findings)
         findings.sort(key=lambda f: (-SEVERITY[Verdict(f["verdict"])], f["asset"]["kind"], f["asset"]["name"]))
         by_verdict = Counter(f["verdict"] for f in findings)
         by_kind: dict[str, Counter[str]] = {}
@@ -166,7 +167,10 @@ class Assessment:
                 "unresolved": sum(1 for f in findings if not f["attributions"]),
                 "conflicts": sum(len(f["conflicts"]) for f in findings),
                 "flagged_landings": sum(1 for f in findings if f["flagged_landings"]),
+                "paths": len(paths),
+                "clean_paths": sum(1 for p in paths if p["clean"]),
             },
+            "paths": paths,
             "findings": findings,
         }
 
@@ -237,6 +241,41 @@ class Assessor:
                 if key == "landing_countries":
                     countries.update(c.strip() for c in value.split(",") if c.strip())
         return tuple(sorted(countries & self.flag_landings))
+
+
+def clean_paths(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The "clean path" check: a network path is clean when no hop resolves to a party that any
+    jurisdiction restricts or flags (advisory included: the Clean Network lines name untrusted
+    carriers). A traceroute file gives one path per destination (its hops are assets with a `hop`
+    identifier); an inventory network_path is one path on its own."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for finding in findings:
+        asset = finding["asset"]
+        if asset["kind"] != AssetKind.NETWORK_PATH.value:
+            continue
+        if "hop" in asset["identifiers"]:
+            source = asset["origin"].rsplit(" line ", 1)[0]
+            key = (source, asset["attributes"].get("destination", ""))
+        else:
+            key = (asset["origin"], asset["name"])
+        groups.setdefault(key, []).append(finding)
+    paths = []
+    for (source, name), hops in groups.items():
+        flagged = [
+            {
+                "hop": hop["asset"]["identifiers"].get("hop"),
+                "ip": hop["asset"]["identifiers"].get("ip"),
+                "party": rule["party"],
+                "jurisdiction": rule["jurisdiction"],
+                "verdict": rule["verdict"],
+                "rule_id": rule["rule_id"],
+            }
+            for hop in hops
+            for rule in hop["rules"]
+            if rule["verdict"] != Verdict.CLEAR.value
+        ]
+        paths.append({"source": source, "path": name, "hops": len(hops), "clean": not flagged, "flagged_hops": flagged})
+    return paths
 
 
 def _screenable(attribution: Attribution) -> bool:

@@ -46,7 +46,22 @@ def to_markdown(data: dict[str, Any]) -> str:
         "",
         f"Unresolved assets (no party found behind them): {summary['unresolved']}. "
         f"Conflicts between jurisdictions: {summary['conflicts']}. "
-        f"Cables landing in flagged countries: {summary['flagged_landings']}.",
+        f"Cables landing in flagged countries: {summary['flagged_landings']}. "
+        f"Clean network paths: {summary['clean_paths']} of {summary['paths']}.",
+        "",
+        *(
+            f"- Path {_md(p['path'] or p['source'])}: "
+            + (
+                "clean"
+                if p["clean"]
+                else "NOT clean: "
+                + "; ".join(
+                    f"hop {h['hop'] or '?'} {h['ip'] or ''} {_md(h['party'])} ({h['jurisdiction']} {h['verdict']})"
+                    for h in p["flagged_hops"]
+                )
+            )
+            for p in data.get("paths", [])
+        ),
         "",
         "## Findings",
         "",
@@ -136,6 +151,7 @@ def to_html(data: dict[str, Any]) -> str:
         unresolved=summary["unresolved"],
         conflicts=summary["conflicts"],
         landings=summary["flagged_landings"],
+        clean_paths=escape(f"{summary['clean_paths']} / {summary['paths']}"),
         bars="".join(bars),
         rows="".join(rows),
         data=escape(json.dumps(summary, ensure_ascii=False)),
@@ -221,6 +237,7 @@ tr.evidence td {{ background: #fbfbfd; }}
 <div class="card">Unresolved<b>{unresolved}</b></div>
 <div class="card">Conflicts<b>{conflicts}</b></div>
 <div class="card">Flagged cable landings<b>{landings}</b></div>
+<div class="card">Clean network paths<b>{clean_paths}</b></div>
 </div>
 <h2>Assets by verdict</h2>
 <div class="chart" id="chart">{bars}</div>
