@@ -362,7 +362,9 @@ class _Evaluator:
                 self._apply(rule, exposure, "ownership", result, extra_note=" ".join(notes), cap=cap)
             return
         # Listed owners below the threshold: not caught by the rule, but regulators call such stakes a
-        # reason for caution, so they are shown as advisory.
+        # reason for caution, so they are shown as advisory (unless the party is listed itself).
+        if any(f.rule is rule and f.trigger == "listing" for f in result.findings):
+            return
         for exposure in _inherited(self.root):
             if _triggers(rule, exposure.listing) and _listing_state(exposure.listing, self.day)[0] == "in_force":
                 share = exposure.path[-1].share if exposure.path else None
