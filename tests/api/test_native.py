@@ -252,3 +252,55 @@ def test_check_refuses_bad_requests_with_the_field(api: Api, body: dict[str, Any
     response = api.client.post("/v1/check", json=body, headers=api.headers())
     assert response.status_code == status, response.text
     assert response.json()["error"]["field"] == field
+
+
+def test_assess_answers_like_the_cli_on_the_same_assets(api: Api, tmp_path: Path) -> None:
+    assets = [
+        {"kind": "app", "name": "TikTok", "android_package": "com.zhiliaoapp.musically", "developer": "ByteDance"},
+        {"kind": "device", "name": "Lobby cameras", "brand": "EZVIZ", "model": "C6N"},
+        {"kind": "vendor", "name": "Juniper Networks, Inc."},
+        {"kind": "network_path", "name": "Branch VPN", "hops": ["192.168.1.1", "*", "203.0.113.9"]},
+    ]
+    body = {"jurisdictions": ["US", "IN"], "date": "2026-11-29", "assets": assets}
+    response = api.client.post("/v1/assess", json=body, headers=api.headers())
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["summary"]["assets"] == 4 and data["summary"]["worst"] == "prohibited"
+    findings = {f["asset"]["name"]: f for f in data["findings"]}
+    assert findings["TikTok"]["verdicts"] == {"US": "advisory", "IN": "prohibited"}
+    # EZVIZ resolves through the bundled brand table to Hikvision (FCC Covered List → restricted).
+    assert findings["Lobby cameras"]["verdicts"]["US"] == "restricted"
+    assert data["paths"][0]["clean"] is True
+
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(json.dumps({"assets": assets}), encoding="utf-8")  # JSON is YAML
+    cli = cli_json(api.db, "assess", str(inventory), "--as", "US,IN", "--date", "2026-11-29")
+    assert data["summary"] == cli["summary"]
+
+    # Origins and evidence name the source ("request: assets[0]" vs the file), so compare the rest.
+    def essence(finding: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            finding["asset"]["name"],
+            finding["verdicts"],
+            [(a["party"], a["role"], a["entity_id"]) for a in finding["attributions"]],
+            [(r["jurisdiction"], r["rule_id"], r["verdict"]) for r in finding["rules"]],
+            finding["recommended_action"],
+        )
+
+    assert [essence(f) for f in data["findings"]] == [essence(f) for f in cli["findings"]]
+
+
+@pytest.mark.parametrize(
+    ("assets", "status", "field"),
+    [
+        ([{"kind": "spaceship", "name": "X"}], 400, "assets.0.kind"),
+        ([{"kind": "vendor"}], 400, "assets.0.name"),
+        ([{"kind": "vendor", "name": "X", "colour": "red"}], 400, "assets.0.colour"),
+        ([{"kind": "network_path", "name": "P", "traceroute": "/etc/passwd"}], 400, "assets.0.traceroute"),
+        ([], 422, "assets"),
+    ],
+)
+def test_assess_refuses_bad_assets_with_the_field(api: Api, assets: list[Any], status: int, field: str) -> None:
+    response = api.client.post("/v1/assess", json={"jurisdictions": ["US"], "assets": assets}, headers=api.headers())
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["field"] == field

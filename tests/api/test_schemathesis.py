@@ -50,6 +50,7 @@ def operations() -> list[str]:
         "POST /v1/compare",
         "POST /v1/scan",
         "POST /v1/check",
+        "POST /v1/assess",
         "GET /v1/entities/{entity_id}",
         "GET /v1/lists",
         "GET /v1/lists/{list_id}/versions",

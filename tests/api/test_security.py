@@ -20,6 +20,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, Role]] = [
     ("POST", "/v1/compare", {"a": "Huawei", "b": "Huawei Technologies"}, Role.SCREEN),
     ("POST", "/v1/scan", {"text": "Huawei"}, Role.SCREEN),
     ("POST", "/v1/check", {"name": "Huawei", "jurisdictions": ["US"]}, Role.SCREEN),
+    ("POST", "/v1/assess", {"jurisdictions": ["US"], "assets": [{"kind": "vendor", "name": "Huawei"}]}, Role.SCREEN),
     ("GET", "/v1/entities/us-bis-el:huawei", None, Role.READ),
     ("GET", "/v1/lists", None, Role.READ),
     ("GET", "/v1/lists/us-bis-el/versions", None, Role.READ),

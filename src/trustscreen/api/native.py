@@ -13,6 +13,8 @@ from fastapi.responses import JSONResponse
 from trustscreen.api.auth import require
 from trustscreen.api.errors import ApiError
 from trustscreen.api.schemas import (
+    AssessRequest,
+    AssessResult,
     AuditResult,
     CheckRequest,
     CheckResult,
@@ -32,11 +34,12 @@ from trustscreen.api.schemas import (
     VersionsResult,
 )
 from trustscreen.api.state import ServingState, Snapshot
-from trustscreen.errors import ConfigError, TrustscreenError
+from trustscreen.errors import ConfigError, SourceError, TrustscreenError
 from trustscreen.matching import DEFAULT_THRESHOLD, compare
 from trustscreen.matching import Query as ScreenQuery
 from trustscreen.matching.queries import build_query, parse_kind
 from trustscreen.policy import Holding, Party, check, load_book, make_context
+from trustscreen.sources._common import country_code
 from trustscreen.store import Store
 from trustscreen.store.audit import recent
 from trustscreen.store.keys import Role
@@ -224,6 +227,61 @@ async def check_party(
         [[m["entity_id"] for m in result["matches"]]],
     )
     return JSONResponse(result)
+
+
+@router.post(
+    "/assess",
+    summary="Assess technology assets: who is behind each, verdicts, summary",
+    tags=["Policy"],
+    responses={200: {"model": AssessResult}, **_ERRORS},
+)
+async def assess_assets(
+    body: AssessRequest,
+    request: Request,
+    _principal: Annotated[object, Depends(require(Role.SCREEN))],
+) -> JSONResponse:
+    """Up to 1,000 assets in the inventory vocabulary (docs/assets.md). The answer has the shape of
+    `trustscreen assess --format json` (`input.type` is "request"). Resolvers here are the bundled
+    ones (listed app ids, websites of loaded entities, equipment brands, declared parties); network
+    and cable tables are loaded by the CLI (`--network`, `--cables`)."""
+    from trustscreen.assessment.engine import Assessor
+    from trustscreen.assessment.resolve import Resolvers
+    from trustscreen.assets.inventory import asset_from_mapping
+
+    snapshot = _state(request).snapshot()
+    book = load_book()
+    try:
+        context = make_context(body.jurisdictions, book=book, activity=body.activity, on=body.date, roles=body.roles)
+    except ConfigError as exc:
+        raise ApiError(400, "invalid_value", str(exc), _check_field(str(exc))) from None
+    landings = []
+    for position, country in enumerate(body.flag_landing):
+        code = country_code(country)
+        if code is None:
+            raise ApiError(
+                400, "invalid_value", f"{country!r} is not a country name or ISO 3166 code", f"flag_landing.{position}"
+            )
+        landings.append(code)
+    assets = []
+    for position, raw in enumerate(body.assets):
+        try:
+            assets.append(asset_from_mapping(raw, position))
+        except SourceError as exc:
+            field = f"assets.{position}" + (f".{exc.field}" if exc.field else "")
+            raise ApiError(400, "invalid_value", exc.describe(), field) from None
+    with snapshot.lock:
+        screener = snapshot.screener
+        resolvers = screener.derived.get("assess_resolvers")
+        if not isinstance(resolvers, Resolvers):
+            resolvers = Resolvers.for_entities(item.entity for item in screener.index.items)
+            screener.derived["assess_resolvers"] = resolvers
+        assessor = Assessor(screener, context, resolvers=resolvers, book=book, flag_landings=landings)
+        data = assessor.assess(assets, {"type": "request", "assets": len(assets)}).to_dict()
+    request.state.audit = (
+        {"assess": len(assets), "context": data["context"]},
+        [[m["entity_id"] for f in data["findings"] for m in f["matched_entities"]]],
+    )
+    return JSONResponse(data)
 
 
 def _holding(owner: OwnerIn, where: str) -> Holding:

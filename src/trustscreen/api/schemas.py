@@ -91,6 +91,41 @@ class CheckResult(BaseModel):
     matches: list[dict[str, Any]]
 
 
+class AssessRequest(_Strict):
+    """Assets in the inventory vocabulary (docs/assets.md) and the user's context."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "jurisdictions": ["US", "IN"],
+                    "assets": [
+                        {"kind": "app", "name": "TikTok", "android_package": "com.zhiliaoapp.musically"},
+                        {"kind": "device", "name": "Lobby cameras", "brand": "Hikvision"},
+                    ],
+                }
+            ]
+        },
+    )
+    jurisdictions: list[ShortText] = Field(min_length=1, max_length=10, examples=[["US", "IN"]])
+    activity: ShortText | None = Field(None, description="One activity for every asset (default: by asset kind).")
+    roles: list[ShortText] = Field(default_factory=list, max_length=10)
+    date: Annotated[str, StringConstraints(max_length=10)] | None = None
+    flag_landing: list[ShortText] = Field(default_factory=list, max_length=50, description="Countries to flag.")
+    assets: list[dict[str, Any]] = Field(
+        min_length=1, max_length=MAX_BATCH, description="Inventory assets: kind, name and fields (docs/assets.md)."
+    )
+
+
+class AssessResult(BaseModel):
+    input: dict[str, Any]
+    context: dict[str, Any]
+    summary: dict[str, Any]
+    paths: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+
+
 class ScreenRequest(_Strict):
     """One query (`name` and its fields at the top level) or a batch (`queries`), never both."""
 

@@ -417,6 +417,18 @@ def _organisation(path: Path, raw: Any, keys: Mapping[str, int]) -> tuple[tuple[
     return tuple(out)
 
 
+def asset_from_mapping(raw: Any, index: int, source: str = "request") -> Asset:
+    """One asset from a mapping in the inventory's field vocabulary (an API request's `assets[i]`).
+
+    Errors name `source`, the record `assets[i]` and the field. A `traceroute` field names a file
+    on the reader's machine, so it is refused here: a request must give its `hops` instead."""
+    if isinstance(raw, dict) and any(field_key(str(key)) == "traceroute" for key in raw):
+        raise SourceError(
+            source, "names a file; give the path's hops instead", record=f"assets[{index}]", field="traceroute"
+        )
+    return _yaml_asset(Path(source), index, raw, None)
+
+
 def _yaml_asset(path: Path, index: int, raw: Any, node: yaml.Node | None) -> Asset:
     record = f"assets[{index}]"
     start = node.start_mark.line + 1 if node is not None else None

@@ -424,6 +424,7 @@ def assess_command(
         str | None, typer.Option(help="Flag cables landing in these countries, comma-separated (e.g. CN,HK,MO).")
     ] = None,
     pack: Annotated[list[Path] | None, typer.Option(help="Extra rule pack file or directory; repeatable.")] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Assess a whole stack: who is behind each asset, what each jurisdiction requires, and a summary."""
     from trustscreen.assessment.engine import FAIL_LEVELS, Assessor
@@ -439,6 +440,8 @@ def assess_command(
     from trustscreen.policy.graph import relation_index
     from trustscreen.sources._common import country_code
 
+    if as_json:
+        output_format = "json"
     if output_format not in ("table", "json", "md", "html"):
         raise ConfigError(f"--format {output_format!r}; expected table, json, md or html")
     if fail_on is not None and fail_on not in FAIL_LEVELS:
