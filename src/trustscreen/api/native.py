@@ -33,14 +33,12 @@ from trustscreen.api.schemas import (
     ScreenResult,
     VersionsResult,
 )
-from trustscreen.api.state import ServingState, Snapshot
+from trustscreen.api.state import Snapshot, request_store, serving_state
 from trustscreen.errors import ConfigError, SourceError, TrustscreenError
 from trustscreen.matching import DEFAULT_THRESHOLD, compare
 from trustscreen.matching import Query as ScreenQuery
-from trustscreen.matching.queries import build_query, parse_kind
+from trustscreen.matching.queries import build_query, parse_kind, query_to_dict
 from trustscreen.policy import Holding, Party, check, load_book, make_context
-from trustscreen.sources._common import country_code
-from trustscreen.store import Store
 from trustscreen.store.audit import recent
 from trustscreen.store.keys import Role
 
@@ -67,34 +65,20 @@ EntityId = Annotated[str, Path(min_length=1, max_length=300, pattern=PRINTABLE, 
 ListIdPath = Annotated[str, Path(min_length=1, max_length=200, pattern=PRINTABLE, examples=["un-sc"])]
 
 
-def _state(request: Request) -> ServingState:
-    state: ServingState = request.app.state.serving
-    return state
-
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def query_to_dict(query: ScreenQuery) -> dict[str, Any]:
-    """The `query` object of `trustscreen screen --json`."""
-    return {
-        "name": query.name,
-        "kind": query.kind.value if query.kind else None,
-        "countries": list(query.countries),
-        "birth_date": query.birth_date,
-        "identifiers": [{"scheme": i.scheme, "value": i.value} for i in query.identifiers],
-    }
-
-
-# build_query's messages start with the field they are about.
+# build_query's and make_context's messages start with the field they are about.
 _MESSAGE_FIELDS = (
     ("name", "name"),
     ("country", "countries"),
     ("birth date", "birth_date"),
     ("identifier", "identifiers"),
     ("kind", "kind"),
+    ("jurisdiction", "jurisdictions"),
+    ("no jurisdiction", "jurisdictions"),
+    ("activity", "activity"),
+    ("ECCN", "eccn"),
+    ("date", "date"),
+    ("role", "roles"),
+    ("flag landing", "flag_landing"),
 )
 
 
@@ -148,7 +132,7 @@ async def screen(
     up to 1,000 (`queries`) against the loaded lists. The single-query answer is exactly
     `trustscreen screen --json`; a batch answers `{threshold, lists, results: [{query, threshold, matches}]}`.
     """
-    snapshot = _state(request).snapshot()
+    snapshot = serving_state(request).snapshot()
     settings = request.app.state.settings
     items = body.query_items()
     if len(items) > settings.max_batch:
@@ -209,7 +193,7 @@ async def check_party(
     """Screen the party (and any declared owners) and evaluate every rule pack for the user's
     jurisdictions, activity, ECCN, roles and date. The answer is exactly `trustscreen check --json`:
     `verdicts` per jurisdiction with findings (rule, citation, action, evidence chain) and `conflicts`."""
-    snapshot = _state(request).snapshot()
+    snapshot = serving_state(request).snapshot()
     book = load_book()
     try:
         context = make_context(
@@ -218,7 +202,7 @@ async def check_party(
         query = build_query(body.name, kind=body.kind, countries=body.countries)
         owners = tuple(_holding(owner, f"owners.{i}") for i, owner in enumerate(body.owners))
     except ConfigError as exc:
-        raise ApiError(400, "invalid_value", str(exc), _check_field(str(exc))) from None
+        raise ApiError(400, "invalid_value", str(exc), _field_of(str(exc))) from None
     party = Party(query.name, body.kind, query.countries, owners)
     with snapshot.lock:
         result = check(party, context, snapshot.screener, book).to_dict()
@@ -244,24 +228,17 @@ async def assess_assets(
     `trustscreen assess --format json` (`input.type` is "request"). Resolvers here are the bundled
     ones (listed app ids, websites of loaded entities, equipment brands, declared parties); network
     and cable tables are loaded by the CLI (`--network`, `--cables`)."""
-    from trustscreen.assessment.engine import Assessor
+    from trustscreen.assessment.engine import Assessor, landing_countries
     from trustscreen.assessment.resolve import Resolvers
     from trustscreen.assets.inventory import asset_from_mapping
 
-    snapshot = _state(request).snapshot()
+    snapshot = serving_state(request).snapshot()
     book = load_book()
     try:
         context = make_context(body.jurisdictions, book=book, activity=body.activity, on=body.date, roles=body.roles)
+        landings = landing_countries(body.flag_landing)
     except ConfigError as exc:
-        raise ApiError(400, "invalid_value", str(exc), _check_field(str(exc))) from None
-    landings = []
-    for position, country in enumerate(body.flag_landing):
-        code = country_code(country)
-        if code is None:
-            raise ApiError(
-                400, "invalid_value", f"{country!r} is not a country name or ISO 3166 code", f"flag_landing.{position}"
-            )
-        landings.append(code)
+        raise ApiError(400, "invalid_value", str(exc), _field_of(str(exc))) from None
     assets = []
     for position, raw in enumerate(body.assets):
         try:
@@ -291,26 +268,6 @@ def _holding(owner: OwnerIn, where: str) -> Holding:
         raise ApiError(400, "invalid_value", f"{where}: {exc}", where) from None
     nested = tuple(_holding(o, f"{where}.owners.{i}") for i, o in enumerate(owner.owners))
     return Holding(Party(query.name, None, query.countries, nested), owner.share)
-
-
-_CHECK_FIELDS = (
-    ("jurisdiction", "jurisdictions"),
-    ("no jurisdiction", "jurisdictions"),
-    ("activity", "activity"),
-    ("ECCN", "eccn"),
-    ("date", "date"),
-    ("role", "roles"),
-    ("name", "name"),
-    ("country", "countries"),
-    ("kind", "kind"),
-)
-
-
-def _check_field(message: str) -> str | None:
-    for start, field in _CHECK_FIELDS:
-        if message.startswith(start):
-            return field
-    return None
 
 
 @router.post(
@@ -358,7 +315,7 @@ async def scan_text(
     digest = hashlib.sha256(body.text.encode("utf-8")).hexdigest()
     request.state.audit = ({"text_sha256": digest, "characters": len(body.text), "format": body.format}, [])
     scanning = _scanning_module()
-    snapshot = _state(request).snapshot()
+    snapshot = serving_state(request).snapshot()
     check_lists(snapshot, body.lists)
     try:
         document = scanning.parse_document(body.text.encode("utf-8"), body.format, source="request", encoding="utf-8")
@@ -423,7 +380,7 @@ def get_entity(
     _principal: Annotated[object, Depends(require(Role.READ, may_open=True))],
 ) -> JSONResponse:
     """Exactly `trustscreen entities show ID --json` (also for entities removed from their list since)."""
-    version, entity = _store(request).entity(entity_id)
+    version, entity = request_store(request).entity(entity_id)
     return JSONResponse({"list": version.to_dict(), "entity": entity.to_dict()})
 
 
@@ -439,7 +396,7 @@ def get_lists(
     all_versions: Annotated[bool, Query(alias="all", description="Every version, not only the latest.")] = False,
 ) -> JSONResponse:
     """Exactly `trustscreen lists ls --json` (`?all=true`: `lists ls --all --json`)."""
-    store = _store(request)
+    store = request_store(request)
     versions = store.versions() if all_versions else store.latest_versions()
     return JSONResponse({"lists": [v.to_dict() for v in versions]})
 
@@ -455,7 +412,7 @@ def get_versions(
     request: Request,
     _principal: Annotated[object, Depends(require(Role.READ, may_open=True))],
 ) -> JSONResponse:
-    store = _store(request)
+    store = request_store(request)
     store.version(list_id)  # unknown list: 404 naming the loaded ones
     return JSONResponse({"list_id": list_id, "versions": [v.to_dict() for v in store.versions(list_id)]})
 
@@ -474,7 +431,7 @@ def get_diff(
     new: Annotated[int | None, Query(ge=1, le=1_000_000, description="Newer version number.")] = None,
 ) -> JSONResponse:
     """Exactly `trustscreen lists diff LIST [OLD NEW] --json`; without versions, the last two."""
-    store = _store(request)
+    store = request_store(request)
     if (old is None) != (new is None):
         raise ApiError(400, "invalid_value", "give both old and new, or neither for the latest two", "old")
     versions = store.versions(list_id)
@@ -501,5 +458,5 @@ def get_audit(
     ] = None,
 ) -> JSONResponse:
     """Newest first. Records are written a fraction of a second after each request."""
-    rows = recent(_store(request).engine, limit=limit, before_id=before_id, key_prefix=key_prefix)
+    rows = recent(request_store(request).engine, limit=limit, before_id=before_id, key_prefix=key_prefix)
     return JSONResponse({"rows": rows})

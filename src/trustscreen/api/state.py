@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from fastapi import Request
 
 from trustscreen.api.errors import ApiError
 from trustscreen.api.settings import ApiSettings
@@ -257,3 +258,14 @@ def _paced(items: Iterable[T], busy: Callable[[], bool]) -> Iterator[T]:
                 time.sleep(_NAP_S)
                 waited += _NAP_S
             slice_start = time.perf_counter()
+
+
+def serving_state(request: Request) -> ServingState:
+    """The app's serving state (snapshot switching), as routes reach it."""
+    state: ServingState = request.app.state.serving
+    return state
+
+
+def request_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store

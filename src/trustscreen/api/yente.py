@@ -27,7 +27,7 @@ from trustscreen.api.ftm import (
     scored_to_ftm,
     topics,
 )
-from trustscreen.api.native import PRINTABLE, query_to_dict
+from trustscreen.api.native import PRINTABLE
 from trustscreen.api.schemas import (
     AlgorithmResponse,
     CatalogResponse,
@@ -37,11 +37,10 @@ from trustscreen.api.schemas import (
     ErrorResponse,
     SearchResponse,
 )
-from trustscreen.api.state import ServingState, Snapshot
+from trustscreen.api.state import Snapshot, request_store, serving_state
 from trustscreen.errors import ConfigError, StoreError
 from trustscreen.matching import DEFAULT_THRESHOLD, Match
-from trustscreen.matching.queries import build_query
-from trustscreen.store import Store
+from trustscreen.matching.queries import build_query, query_to_dict
 from trustscreen.store.keys import Role
 
 router = APIRouter()
@@ -86,16 +85,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 DatasetPath = Annotated[str, Path(min_length=1, max_length=200, pattern=PRINTABLE, examples=["default"])]
 NameList = Annotated[list[Annotated[str, Query(max_length=200)]], Query(max_length=100)]
-
-
-def _state(request: Request) -> ServingState:
-    state: ServingState = request.app.state.serving
-    return state
-
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
 
 
 # ---- datasets ---------------------------------------------------------------------------------
@@ -216,7 +205,7 @@ async def match(
         )
     if not body.queries:
         raise ApiError(400, "bad_request", "No queries provided.", "queries")
-    snapshot = _state(request).snapshot()
+    snapshot = serving_state(request).snapshot()
     lists = wanted_lists(snapshot, dataset, include_dataset, exclude_dataset)
     used = DEFAULT_THRESHOLD if threshold is None else threshold
     floor = min(cutoff, used)
@@ -327,7 +316,7 @@ async def search(
         raise ApiError(
             400, "bad_request", f"Invalid schema {schema!r}; expected one of {', '.join(SCHEMA_KINDS)}", "schema"
         )
-    snapshot = _state(request).snapshot()
+    snapshot = serving_state(request).snapshot()
     lists = wanted_lists(snapshot, dataset, include_dataset + datasets, exclude_dataset)
     page = min(limit, request.app.state.settings.max_limit)
     found: list[Match] = []
@@ -415,7 +404,7 @@ def fetch_entity(
 ) -> JSONResponse:
     """The entity as an FtM entity; with `nested` (default), its listings as nested Sanction entities."""
     try:
-        version, entity = _store(request).entity(entity_id)
+        version, entity = request_store(request).entity(entity_id)
     except StoreError:
         raise ApiError(404, "not_found", "No such entity!", "entity_id") from None
     return JSONResponse(entity_to_ftm(entity, version, nested=nested))
@@ -434,8 +423,8 @@ def catalog(
 ) -> JSONResponse:
     """One dataset per list (its served version), plus the collections `default`, `curated` and one per
     jurisdiction. `outdated` names lists with a newer stored version the index has not switched to yet."""
-    snapshot = _state(request).snapshot()
-    latest = {v.list_id: v for v in _store(request).latest_versions()}
+    snapshot = serving_state(request).snapshot()
+    latest = {v.list_id: v for v in request_store(request).latest_versions()}
     datasets: list[dict[str, Any]] = []
     outdated = []
     for version in snapshot.versions:

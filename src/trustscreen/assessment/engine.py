@@ -15,10 +15,12 @@ from typing import Any
 
 from trustscreen.assessment.resolve import Resolvers
 from trustscreen.assets.model import Asset, AssetKind, Attribution
+from trustscreen.errors import ConfigError
 from trustscreen.matching.screener import Screener
 from trustscreen.policy import CheckResult, Context, Party, check, check_entity
 from trustscreen.policy.graph import relation_index
 from trustscreen.policy.packs import SEVERITY, PolicyBook, Verdict, load_book
+from trustscreen.sources._common import country_code
 
 ACTIVITY_BY_KIND = {
     AssetKind.APP: "app_deployment",
@@ -191,7 +193,7 @@ class Assessor:
         index = relation_index(screener)
         self.entities = index.by_id
         self.resolvers = resolvers or Resolvers.for_entities(entity for _, entity in index.by_id.values())
-        self.flag_landings = frozenset(flag_landings)
+        self.flag_landings = landing_countries(flag_landings)
         self._cache: dict[tuple[Any, ...], CheckResult] = {}
 
     @property
@@ -241,6 +243,19 @@ class Assessor:
                 if key == "landing_countries":
                     countries.update(c.strip() for c in value.split(",") if c.strip())
         return tuple(sorted(countries & self.flag_landings))
+
+
+def landing_countries(values: Iterable[str]) -> frozenset[str]:
+    """Countries whose cable landings are flagged, as names or ISO codes; an unknown one is an error."""
+    codes = set()
+    for value in values:
+        if not value.strip():
+            continue
+        code = country_code(value.strip())
+        if code is None:
+            raise ConfigError(f"flag landing {value.strip()!r} is not a country name or ISO 3166 code")
+        codes.add(code)
+    return frozenset(codes)
 
 
 def clean_paths(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:

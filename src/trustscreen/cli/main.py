@@ -40,6 +40,14 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
+# The user's context, shared by `check` and `assess`.
+AsOpt = Annotated[str, typer.Option("--as", help="Jurisdictions you are subject to, comma-separated (US,CN,IN,EU).")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="As of YYYY-MM-DD (default: today).")]
+RoleOpt = Annotated[
+    list[str] | None,
+    typer.Option("--role", help="Your role: federal-agency, federal-contractor, usf-recipient, ...; repeatable."),
+]
+PackOpt = Annotated[list[Path] | None, typer.Option("--pack", help="Extra rule pack file or directory; repeatable.")]
 
 
 class _State:
@@ -80,16 +88,6 @@ def _user_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(2) from None
 
     return wrapper
-
-
-def query_to_dict(query: Any) -> dict[str, Any]:
-    return {
-        "name": query.name,
-        "kind": query.kind.value if query.kind else None,
-        "countries": list(query.countries),
-        "birth_date": query.birth_date,
-        "identifiers": [{"scheme": i.scheme, "value": i.value} for i in query.identifiers],
-    }
 
 
 def _print_json(data: Any) -> None:
@@ -318,7 +316,7 @@ def screen(
     """Screen a name (with optional kind, countries, birth date, identifiers) against the loaded lists."""
     from trustscreen.cli.render import render_matches
     from trustscreen.matching import Screener
-    from trustscreen.matching.queries import build_query
+    from trustscreen.matching.queries import build_query, query_to_dict
 
     query = build_query(name, kind=kind, countries=country or [], dob=dob, identifiers=ident or [])
     if threshold is not None and not 0.0 <= threshold <= 1.0:
@@ -344,9 +342,7 @@ def screen(
 @_user_errors
 def check_command(
     name: Annotated[str, typer.Argument(help="Party, app or supplier to check (any script).")],
-    as_: Annotated[
-        str, typer.Option("--as", help="Jurisdictions you are subject to, comma-separated (US,CN,IN,EU).")
-    ] = "US",
+    as_: AsOpt = "US",
     activity: Annotated[
         str | None,
         typer.Option(
@@ -355,15 +351,12 @@ def check_command(
         ),
     ] = None,
     eccn: Annotated[str | None, typer.Option(help="ECCN of the item (e.g. 3B001) or EAR99.")] = None,
-    on: Annotated[str | None, typer.Option("--date", help="Check as of YYYY-MM-DD (default: today).")] = None,
-    role: Annotated[
-        list[str] | None,
-        typer.Option(help="Your role: federal-agency, federal-contractor, usf-recipient, ...; repeatable."),
-    ] = None,
+    on: DateOpt = None,
+    role: RoleOpt = None,
     owner: Annotated[list[str] | None, typer.Option(help="An owner of the party, NAME[=PERCENT]; repeatable.")] = None,
     kind: Annotated[str | None, typer.Option(help="person, organization, app, ... of the party.")] = None,
     country: Annotated[list[str] | None, typer.Option(help="Country of the party; repeatable.")] = None,
-    pack: Annotated[list[Path] | None, typer.Option(help="Extra rule pack file or directory; repeatable.")] = None,
+    pack: PackOpt = None,
     list_ids: Annotated[list[str] | None, typer.Option("--list", help="Only these list ids; repeatable.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -395,7 +388,7 @@ def assess_command(
             metavar="INPUT", help="Inventory (.yaml/.csv), CycloneDX JSON SBOM, pm list packages or traceroute."
         ),
     ],
-    as_: Annotated[str, typer.Option("--as", help="Jurisdictions you are subject to, comma-separated.")] = "US",
+    as_: AsOpt = "US",
     output_format: Annotated[str, typer.Option("--format", help="table (terminal), json, md or html.")] = "table",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report here.")] = None,
     fail_on: Annotated[
@@ -408,8 +401,8 @@ def assess_command(
     activity: Annotated[
         str | None, typer.Option(help="One activity for every asset (default: inferred from the asset kind).")
     ] = None,
-    role: Annotated[list[str] | None, typer.Option(help="Your role (federal-contractor, ...); repeatable.")] = None,
-    on: Annotated[str | None, typer.Option("--date", help="Assess as of YYYY-MM-DD (default: today).")] = None,
+    role: RoleOpt = None,
+    on: DateOpt = None,
     network: Annotated[
         list[Path] | None,
         typer.Option(help="Network table file or folder (operator prefix lists, ASN lists, cloud ranges); repeatable."),
@@ -423,11 +416,11 @@ def assess_command(
     flag_landing: Annotated[
         str | None, typer.Option(help="Flag cables landing in these countries, comma-separated (e.g. CN,HK,MO).")
     ] = None,
-    pack: Annotated[list[Path] | None, typer.Option(help="Extra rule pack file or directory; repeatable.")] = None,
+    pack: PackOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Assess a whole stack: who is behind each asset, what each jurisdiction requires, and a summary."""
-    from trustscreen.assessment.engine import FAIL_LEVELS, Assessor
+    from trustscreen.assessment.engine import FAIL_LEVELS, Assessor, landing_countries
     from trustscreen.assessment.inputs import INPUT_TYPES, read_assets
     from trustscreen.assessment.report import to_html, to_markdown
     from trustscreen.assessment.resolve import Resolvers
@@ -438,7 +431,6 @@ def assess_command(
     from trustscreen.matching import Screener
     from trustscreen.policy import load_book, make_context
     from trustscreen.policy.graph import relation_index
-    from trustscreen.sources._common import country_code
 
     if as_json:
         output_format = "json"
@@ -448,13 +440,7 @@ def assess_command(
         raise ConfigError(f"--fail-on {fail_on!r}; expected one of {', '.join(FAIL_LEVELS)}")
     if input_type is not None and input_type not in INPUT_TYPES:
         raise ConfigError(f"--type {input_type!r}; expected one of {', '.join(INPUT_TYPES)}")
-    landings = []
-    for raw in (flag_landing or "").split(","):
-        if raw.strip():
-            code = country_code(raw.strip())
-            if code is None:
-                raise ConfigError(f"--flag-landing {raw.strip()!r} is not a country name or ISO 3166 code")
-            landings.append(code)
+    landings = landing_countries((flag_landing or "").split(","))
     book = load_book(pack or [])
     context = make_context(as_.split(","), book=book, activity=activity, on=on, roles=role or [])
     assets, described = read_assets(input_path, input_type)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from trustscreen.errors import ConfigError
 from trustscreen.matching.scorer import Query
@@ -69,3 +70,14 @@ def build_query(
         birth_date=dob.strip() if dob and dob.strip() else None,
         identifiers=tuple(idents),
     )
+
+
+def query_to_dict(query: Query) -> dict[str, Any]:
+    """The `query` object of `trustscreen screen --json` and `POST /v1/screen`."""
+    return {
+        "name": query.name,
+        "kind": query.kind.value if query.kind else None,
+        "countries": list(query.countries),
+        "birth_date": query.birth_date,
+        "identifiers": [{"scheme": i.scheme, "value": i.value} for i in query.identifiers],
+    }

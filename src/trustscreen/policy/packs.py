@@ -254,6 +254,8 @@ class _Reader:
 
 def load_book(extra: Sequence[Path] = ()) -> PolicyBook:
     """The bundled packs plus any packs given as files or directories of YAML files."""
+    if not extra:
+        return _bundled_book()
     packs = list(_bundled())
     for path in extra:
         files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
@@ -261,6 +263,14 @@ def load_book(extra: Sequence[Path] = ()) -> PolicyBook:
             raise ConfigError(f"{path}: no rule pack (*.yaml) found")
         packs.extend(_load_file(f) for f in files)
     book = PolicyBook(tuple(packs))
+    _check_unique(book)
+    return book
+
+
+@cache
+def _bundled_book() -> PolicyBook:
+    # Every API request asks for the book: parse and cross-check the bundled packs once.
+    book = PolicyBook(_bundled())
     _check_unique(book)
     return book
 
