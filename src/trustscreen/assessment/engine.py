@@ -49,6 +49,8 @@ class PartyResult:
     attribution: Attribution
     activity: str | None
     result: CheckResult
+    # result.to_dict(), made once per distinct check and shared by every asset that names the party.
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ class AssetFinding:
         matched: dict[str, dict[str, Any]] = {}
         conflicts = []
         for party in self.parties:
-            data = party.result.to_dict()
+            data = party.data
             for match in data["matches"]:
                 matched.setdefault(match["entity_id"], {**match, "via": party.attribution.party})
             for jurisdiction, result in data["verdicts"].items():
@@ -194,7 +196,7 @@ class Assessor:
         self.entities = index.by_id
         self.resolvers = resolvers or Resolvers.for_entities(entity for _, entity in index.by_id.values())
         self.flag_landings = landing_countries(flag_landings)
-        self._cache: dict[tuple[Any, ...], CheckResult] = {}
+        self._cache: dict[tuple[Any, ...], tuple[CheckResult, dict[str, Any]]] = {}
 
     @property
     def distinct_checks(self) -> int:
@@ -209,10 +211,10 @@ class Assessor:
         attributions = tuple(self.resolvers.attribute(asset))
         activity = self.context.activity or ACTIVITY_BY_KIND.get(asset.kind)
         context = replace(self.context, activity=activity)
-        parties = tuple(PartyResult(a, activity, self._check(a, context)) for a in attributions if _screenable(a))
+        parties = tuple(PartyResult(a, activity, *self._check(a, context)) for a in attributions if _screenable(a))
         return AssetFinding(asset, attributions, parties, self._landings(asset, attributions))
 
-    def _check(self, attribution: Attribution, context: Context) -> CheckResult:
+    def _check(self, attribution: Attribution, context: Context) -> tuple[CheckResult, dict[str, Any]]:
         known = self.entities.get(attribution.entity_id) if attribution.entity_id else None
         key: tuple[Any, ...]
         if known is not None:
@@ -228,8 +230,8 @@ class Assessor:
         else:
             countries = (attribution.country,) if attribution.country else ()
             result = check(Party(attribution.party, countries=countries), context, self.screener, self.book)
-        self._cache[key] = result
-        return result
+        self._cache[key] = (result, result.to_dict())
+        return self._cache[key]
 
     def _landings(self, asset: Asset, attributions: tuple[Attribution, ...]) -> tuple[str, ...]:
         if asset.kind is not AssetKind.CABLE or not self.flag_landings:
