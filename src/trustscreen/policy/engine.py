@@ -403,7 +403,7 @@ class _Evaluator:
         trigger = rule.trigger
         if rule.jurisdiction not in self.context.jurisdictions or not rule.in_force(self.day):
             return
-        countries = set(self.root.countries) or self._exposed_countries()
+        countries = set(self.root.countries) or self.root.all_countries()
         if trigger.counterparty_countries and not countries & trigger.counterparty_countries:
             return
         if trigger.counterparty_not_countries and countries and countries <= trigger.counterparty_not_countries:
@@ -449,9 +449,6 @@ class _Evaluator:
             if not tokens & trigger.foreign_programs:
                 return False
         return True
-
-    def _exposed_countries(self) -> set[str]:
-        return self.root.all_countries()
 
 
 def _triggers(rule: Rule, listing: Listing) -> bool:
